@@ -1,0 +1,221 @@
+package io.verger.launcher;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+import org.apache.felix.framework.FrameworkFactory;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleException;
+import org.osgi.framework.Constants;
+import org.osgi.framework.FrameworkEvent;
+import org.osgi.framework.launch.Framework;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Boots Verger: prepares data/, the TLS identity and the admin API key, then starts Felix with every bundle of
+ * {@code bundle/}; FileInstall then watches {@code deploy/}.
+ */
+public final class VergerRuntime implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(VergerRuntime.class);
+
+    /** slf4j as seen by bundles: Jetty wants 2.x, Pushy and Netty import [1.7,2); the one API serves both. */
+    static final String SLF4J_PACKAGES;
+
+    static {
+        StringBuilder sb = new StringBuilder();
+        for (String version : new String[] {"2.0.17", "1.7.36"}) {
+            for (String pkg : new String[] {"org.slf4j", "org.slf4j.spi", "org.slf4j.event", "org.slf4j.helpers"}) {
+                if (sb.length() > 0) {
+                    sb.append(',');
+                }
+                sb.append(pkg).append(";version=").append(version);
+            }
+        }
+        SLF4J_PACKAGES = sb.toString();
+    }
+
+    private final VergerSettings settings;
+    private final Framework framework;
+    private final TlsMaterial tls;
+
+    private VergerRuntime(VergerSettings settings, Framework framework, TlsMaterial tls) {
+        this.settings = settings;
+        this.framework = framework;
+        this.tls = tls;
+    }
+
+    public Framework framework() {
+        return framework;
+    }
+
+    public VergerSettings settings() {
+        return settings;
+    }
+
+    public TlsMaterial tls() {
+        return tls;
+    }
+
+    /** Prepares data/ and returns the framework properties a Verger Felix needs. Also used by the itests. */
+    public static Prepared prepare(VergerSettings settings) throws IOException, GeneralSecurityException {
+        Path data = settings.dataDir();
+        Files.createDirectories(data);
+        Files.createDirectories(settings.deployDir());
+        Files.createDirectories(settings.logsDir());
+        TlsMaterial tls = TlsMaterial.prepare(settings, data.resolve("tls"));
+        AdminApiKey key = AdminApiKey.prepare(settings, data);
+
+        Map<String, String> p = new HashMap<>();
+        p.put(Constants.FRAMEWORK_STORAGE, data.resolve("cache").toString());
+        // bundles come from bundle/ and deploy/ at every start, so a stale cache can never shadow an upgrade
+        p.put(Constants.FRAMEWORK_STORAGE_CLEAN, Constants.FRAMEWORK_STORAGE_CLEAN_ONFIRSTINIT);
+        p.put(Constants.FRAMEWORK_SYSTEMPACKAGES_EXTRA, SLF4J_PACKAGES);
+        p.put(Constants.FRAMEWORK_BEGINNING_STARTLEVEL, "1");
+        p.put("felix.log.level", "1");
+        p.put("ds.loglevel", "warn");
+
+        p.put("felix.cm.dir", data.resolve("config").toString());
+
+        p.put("felix.fileinstall.dir", settings.deployDir().toString());
+        p.put("felix.fileinstall.poll", Integer.toString(settings.deployPollMillis()));
+        p.put("felix.fileinstall.noInitialDelay", "true");
+        p.put("felix.fileinstall.filter", ".*\\.(jar|cfg|config)");
+        p.put("felix.fileinstall.bundles.new.start", "true");
+        p.put("felix.fileinstall.enableConfigSave", "false");
+        p.put("felix.fileinstall.log.level", "3");
+        p.put("felix.fileinstall.tmpdir", data.resolve("fileinstall-tmp").toString());
+
+        p.put("org.apache.felix.https.enable", "true");
+        p.put("org.osgi.service.http.port.secure", Integer.toString(settings.httpsPort()));
+        p.put("org.apache.felix.https.keystore", tls.keystore().toString());
+        p.put("org.apache.felix.https.keystore.password", tls.password());
+        p.put("org.apache.felix.https.keystore.key.password", tls.password());
+        p.put("org.apache.felix.https.keystore.type", "PKCS12");
+        // devices may authenticate by mutual TLS; browsers and admin scripts need not present a certificate
+        p.put("org.apache.felix.https.clientcertificate", "wants");
+        p.put("org.apache.felix.http.enable", Boolean.toString(settings.httpPort().isPresent()));
+        p.put("org.osgi.service.http.port", Integer.toString(settings.httpPort().orElse(8080)));
+        settings.bind().ifPresent(b -> p.put("org.apache.felix.http.host", b));
+        p.put("org.apache.felix.http.jetty.sendServerHeader", "false");
+
+        p.put("verger.product.name", settings.productName());
+        p.put("verger.version", Product.version());
+        p.put("verger.home", settings.home().toString());
+        p.put("verger.data", data.toString());
+        p.put("verger.public.url", settings.publicUrl().toString());
+        p.put("verger.https.port", Integer.toString(settings.httpsPort()));
+        p.put("verger.api.key.sha256", key.sha256Hex());
+        p.put("verger.tls.selfissued", Boolean.toString(tls.selfIssued()));
+        if (tls.caCertificate() != null) {
+            p.put("verger.tls.ca", tls.caCertificate().toString());
+        }
+        return new Prepared(p, tls, key);
+    }
+
+    public record Prepared(Map<String, String> frameworkProperties, TlsMaterial tls, AdminApiKey apiKey) {
+    }
+
+    public static VergerRuntime start(VergerSettings settings) throws IOException, GeneralSecurityException, BundleException {
+        Prepared prepared = prepare(settings);
+        if (prepared.apiKey().generatedKey() != null) {
+            // printed once, on purpose on the console and not only in the log file
+            String line = "Generated admin API key (shown only once, keep it safe): " + prepared.apiKey().generatedKey();
+            System.out.println(line);
+            LOG.info("A new admin API key was generated; its SHA-256 is stored in {}", settings.dataDir().resolve(AdminApiKey.DIGEST_FILE));
+        }
+        Framework framework = new FrameworkFactory().newFramework(prepared.frameworkProperties());
+        framework.init();
+        List<Bundle> installed = new ArrayList<>();
+        for (Path jar : bundleJars(settings.bundleDir())) {
+            try {
+                installed.add(framework.getBundleContext().installBundle(jar.toUri().toString()));
+            } catch (BundleException e) {
+                LOG.error("Cannot install bundle {}: {}", jar.getFileName(), e.getMessage());
+            }
+        }
+        framework.start();
+        for (Bundle b : installed) {
+            if (b.getHeaders().get(Constants.FRAGMENT_HOST) != null) {
+                continue;
+            }
+            try {
+                b.start();
+            } catch (BundleException | RuntimeException e) {
+                LOG.error("Bundle {} {} did not start: {}", b.getSymbolicName(), b.getVersion(), e.getMessage());
+            }
+        }
+        LOG.info("{} {} started: https://{}:{}/ (public URL {}), data {}", settings.productName(), Product.version(),
+                settings.bind().orElse("*"), settings.httpsPort(), settings.publicUrl(), settings.dataDir());
+        return new VergerRuntime(settings, framework, prepared.tls());
+    }
+
+    static List<Path> bundleJars(Path dir) throws IOException {
+        List<Path> jars = new ArrayList<>();
+        if (!Files.isDirectory(dir)) {
+            throw new IOException("bundle directory " + dir + " does not exist: is VERGER_HOME right?");
+        }
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, "*.jar")) {
+            ds.forEach(jars::add);
+        }
+        jars.sort(null);
+        return jars;
+    }
+
+    /** Blocks until the framework has stopped. */
+    public void awaitStop() throws InterruptedException {
+        framework.waitForStop(0);
+    }
+
+    @Override
+    public void close() {
+        try {
+            framework.stop();
+            FrameworkEvent e = framework.waitForStop(30_000);
+            if (e.getType() == FrameworkEvent.WAIT_TIMEDOUT) {
+                LOG.warn("Framework did not stop within 30 s");
+            }
+        } catch (BundleException e) {
+            LOG.warn("Error stopping the framework: {}", e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Name and version of this build. */
+    public static final class Product {
+        private static final Properties PROPS = new Properties();
+
+        static {
+            try (InputStream in = Product.class.getResourceAsStream("product.properties")) {
+                if (in != null) {
+                    PROPS.load(in);
+                }
+            } catch (IOException e) {
+                throw new ExceptionInInitializerError(e);
+            }
+        }
+
+        private Product() {
+        }
+
+        public static String version() {
+            return PROPS.getProperty("version", "0.0.0");
+        }
+    }
+
+    static String path(File f) {
+        return f.getAbsolutePath();
+    }
+}
