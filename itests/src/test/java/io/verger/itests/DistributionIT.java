@@ -109,6 +109,8 @@ class DistributionIT {
         assertEquals(0, health.get("components").get("failed").asInt(), health.toString());
         assertTrue(health.get("bundles").get("active").asInt() > 10, health.toString());
 
+        assertTrue(https.serverRequestsClientCertificate(), "the server asks for a TLS client certificate (devices may use mTLS)");
+
         assertEquals(401, https.get("/api/v1/command-types").statusCode(), "the API is closed without a key");
         assertEquals(401, https.get("/api/v1/command-types", "Authorization", "Bearer wrong-key-wrong-key").statusCode());
         assertEquals(200, https.get("/api/v1/command-types", "Authorization", "Bearer " + API_KEY).statusCode());
@@ -138,8 +140,9 @@ class DistributionIT {
         Path home = TestDirs.copyOfDistribution(tmp.resolve("verger"));
         int port1 = TestDirs.freePort();
         int port2 = TestDirs.freePort();
+        int plainPort2 = TestDirs.freePort();
         Map<String, String> env1 = env(port1);
-        Map<String, String> env2 = env(port2, "VERGER_DATA", tmp.resolve("data2").toString(), "VERGER_LOGS", tmp.resolve("logs2").toString(),
+        Map<String, String> env2 = env(port2, "VERGER_HTTP_PORT", Integer.toString(plainPort2), "VERGER_DATA", tmp.resolve("data2").toString(), "VERGER_LOGS", tmp.resolve("logs2").toString(),
                 "VERGER_DEPLOY", tmp.resolve("deploy2").toString());
         stopLater(home, env1);
         stopLater(home, env2);
@@ -155,6 +158,17 @@ class DistributionIT {
                 "each data directory has its own CA");
         assertEquals("UP", one.json("/health").get("status").asText());
         assertEquals("UP", two.json("/health").get("status").asText());
+        // VERGER_HTTP_PORT: plain HTTP beside HTTPS, for a TLS-terminating proxy in front
+        HttpResponse<String> plain = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create("http://127.0.0.1:" + plainPort2 + "/version")).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, plain.statusCode(), plain.body());
+        try {
+            HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create("http://127.0.0.1:" + port1 + "/version")).build(), HttpResponse.BodyHandlers.ofString());
+            assertNotEquals(200, r.statusCode(), "the HTTPS port must not serve plain HTTP");
+        } catch (java.io.IOException expected) {
+            // the TLS port closed the plain-text connection: also right
+        }
         assertEquals(0, verger(home, env2, "stop").exit());
         assertEquals(3, verger(home, env2, "status").exit());
         assertEquals(0, verger(home, env1, "status").exit(), "stopping the second leaves the first running");

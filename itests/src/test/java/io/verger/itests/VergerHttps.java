@@ -25,13 +25,16 @@ final class VergerHttps {
 
     final HttpClient client;
     final String base;
+    final KeyStore trust;
+    final int port;
 
     VergerHttps(Path caPem, int port) throws Exception {
+        this.port = port;
         X509Certificate ca;
         try (InputStream in = Files.newInputStream(caPem)) {
             ca = (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
         }
-        KeyStore trust = KeyStore.getInstance("PKCS12");
+        trust = KeyStore.getInstance("PKCS12");
         trust.load(null, null);
         trust.setCertificateEntry("verger-ca", ca);
         TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
@@ -40,6 +43,69 @@ final class VergerHttps {
         ssl.init(null, tmf.getTrustManagers(), null);
         this.client = HttpClient.newBuilder().sslContext(ssl).connectTimeout(Duration.ofSeconds(5)).build();
         this.base = "https://localhost:" + port;
+    }
+
+    /**
+     * Performs a TLS handshake with a client that has no certificate and reports whether the server asked for one
+     * (a CertificateRequest makes JSSE consult the key manager). The handshake must succeed either way.
+     */
+    boolean serverRequestsClientCertificate() throws Exception {
+        java.util.concurrent.atomic.AtomicBoolean asked = new java.util.concurrent.atomic.AtomicBoolean();
+        javax.net.ssl.X509ExtendedKeyManager noCertificate = new javax.net.ssl.X509ExtendedKeyManager() {
+            @Override
+            public String[] getClientAliases(String keyType, java.security.Principal[] issuers) {
+                return null;
+            }
+
+            @Override
+            public String chooseClientAlias(String[] keyType, java.security.Principal[] issuers, java.net.Socket socket) {
+                asked.set(true);
+                return null;
+            }
+
+            @Override
+            public String chooseEngineClientAlias(String[] keyType, java.security.Principal[] issuers, javax.net.ssl.SSLEngine engine) {
+                asked.set(true);
+                return null;
+            }
+
+            @Override
+            public String[] getServerAliases(String keyType, java.security.Principal[] issuers) {
+                return null;
+            }
+
+            @Override
+            public String chooseServerAlias(String keyType, java.security.Principal[] issuers, java.net.Socket socket) {
+                return null;
+            }
+
+            @Override
+            public X509Certificate[] getCertificateChain(String alias) {
+                return null;
+            }
+
+            @Override
+            public java.security.PrivateKey getPrivateKey(String alias) {
+                return null;
+            }
+        };
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(trust);
+        SSLContext ssl = SSLContext.getInstance("TLS");
+        ssl.init(new javax.net.ssl.KeyManager[] {noCertificate}, tmf.getTrustManagers(), null);
+        try (javax.net.ssl.SSLSocket socket = (javax.net.ssl.SSLSocket) ssl.getSocketFactory().createSocket("localhost", port)) {
+            javax.net.ssl.SSLParameters params = socket.getSSLParameters();
+            params.setEndpointIdentificationAlgorithm("HTTPS");
+            socket.setSSLParameters(params);
+            socket.setSoTimeout(10_000);
+            socket.startHandshake();
+            socket.getOutputStream().write(("GET /version HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            String answer = new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII);
+            if (!answer.startsWith("HTTP/1.1 200")) {
+                throw new AssertionError("without a client certificate /version answered: " + answer);
+            }
+        }
+        return asked.get();
     }
 
     HttpResponse<String> get(String path, String... headers) throws Exception {
