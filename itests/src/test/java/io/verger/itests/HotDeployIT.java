@@ -107,6 +107,16 @@ class HotDeployIT {
 
         JsonNode ping = find(https, PLUGIN_TYPE);
         assertEquals(PLUGIN_TYPE, ping.get("requestType").asText());
+        assertEquals("Test ping", ping.get("title").asText());
+
+        // a .cfg file dropped into deploy/ becomes the component's configuration, applied without restart
+        Path cfg = home.resolve("deploy/io.verger.itests.ping.cfg");
+        Files.writeString(home.resolve("deploy/io.verger.itests.ping.cfg.part"), "title = Configured ping\n");
+        Files.move(home.resolve("deploy/io.verger.itests.ping.cfg.part"), cfg, StandardCopyOption.ATOMIC_MOVE);
+        long cfgMs = awaitTitle(https, "Configured ping");
+        System.out.printf("[figure] configuration: .cfg applied %d ms after the file was dropped%n", cfgMs);
+        Files.delete(cfg);
+        awaitTitle(https, "Test ping");
 
         long removeAt = System.nanoTime();
         Files.delete(deployed);
@@ -142,6 +152,18 @@ class HotDeployIT {
             Thread.sleep(20);
         }
         throw new AssertionError(PLUGIN_TYPE + (present ? " never appeared" : " never went away"));
+    }
+
+    private static long awaitTitle(VergerHttps https, String title) throws Exception {
+        long t0 = System.nanoTime();
+        long deadline = t0 + Duration.ofSeconds(30).toNanos();
+        while (System.nanoTime() < deadline) {
+            if (title.equals(find(https, PLUGIN_TYPE).path("title").asText())) {
+                return (System.nanoTime() - t0) / 1_000_000;
+            }
+            Thread.sleep(20);
+        }
+        throw new AssertionError("title never became '" + title + "'");
     }
 
     private static List<String> installedTypes(VergerHttps https) throws Exception {

@@ -1,6 +1,5 @@
 package io.verger.launcher;
 
-import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.DirectoryStream;
@@ -213,9 +212,5 @@ public final class VergerRuntime implements AutoCloseable {
         public static String version() {
             return PROPS.getProperty("version", "0.0.0");
         }
-    }
-
-    static String path(File f) {
-        return f.getAbsolutePath();
     }
 }
