@@ -117,6 +117,11 @@ public final class VergerRuntime implements AutoCloseable {
         p.put("verger.https.port", Integer.toString(settings.httpsPort()));
         p.put("verger.api.key.sha256", key.sha256Hex());
         p.put("verger.tls.selfissued", Boolean.toString(tls.selfIssued()));
+        settings.dbUrl().ifPresent(v -> p.put("verger.db.url", v));
+        settings.dbUser().ifPresent(v -> p.put("verger.db.user", v));
+        settings.dbPassword().ifPresent(v -> p.put("verger.db.password", v));
+        settings.trustedCas().ifPresent(v -> p.put("verger.trusted.cas", v));
+        settings.trustedProxies().ifPresent(v -> p.put("verger.trusted.proxies", v));
         if (tls.caCertificate() != null) {
             p.put("verger.tls.ca", tls.caCertificate().toString());
         }

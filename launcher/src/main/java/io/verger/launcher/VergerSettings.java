@@ -34,6 +34,11 @@ public final class VergerSettings {
     public static final String DEPLOY = "VERGER_DEPLOY";
     public static final String DEPLOY_POLL_MS = "VERGER_DEPLOY_POLL_MS";
     public static final String PRODUCT_NAME = "VERGER_PRODUCT_NAME";
+    public static final String DB_URL = "VERGER_DB_URL";
+    public static final String DB_USER = "VERGER_DB_USER";
+    public static final String DB_PASSWORD = "VERGER_DB_PASSWORD";
+    public static final String TRUSTED_CAS = "VERGER_TRUSTED_CAS";
+    public static final String TRUSTED_PROXIES = "VERGER_TRUSTED_PROXIES";
 
     public static final int DEFAULT_HTTPS_PORT = 8443;
 
@@ -178,6 +183,37 @@ public final class VergerSettings {
 
     public String productName() {
         return get(PRODUCT_NAME).orElse("Verger");
+    }
+
+    /** JDBC URL of the database; empty means embedded Derby under the data directory. */
+    public Optional<String> dbUrl() {
+        return get(DB_URL);
+    }
+
+    public Optional<String> dbUser() {
+        return get(DB_USER);
+    }
+
+    public Optional<String> dbPassword() {
+        return get(DB_PASSWORD);
+    }
+
+    /** Extra trusted device-identity CAs: comma-separated PEM file paths (absolute, or relative to the home). */
+    public Optional<String> trustedCas() {
+        return get(TRUSTED_CAS).map(list -> {
+            StringBuilder sb = new StringBuilder();
+            for (String part : list.split(",")) {
+                if (!part.isBlank()) {
+                    sb.append(sb.length() == 0 ? "" : ",").append(path(part.trim()));
+                }
+            }
+            return sb.toString();
+        });
+    }
+
+    /** Addresses (IPs or CIDRs, comma-separated) of TLS-terminating proxies allowed to pass a Client-Cert header. */
+    public Optional<String> trustedProxies() {
+        return get(TRUSTED_PROXIES);
     }
 
     private Path path(String value) {

@@ -21,9 +21,15 @@ import java.util.Objects;
  * @param enrolledAt            when the channel (re-)enrolled: the device channel's last
  *                              {@code Authenticate}, a user channel's first {@code TokenUpdate}
  * @param lastSeenAt            when the channel last checked in or connected
+ * @param facts                 what the device said about itself at its last {@code Authenticate} (a user
+ *                              channel carries its device's facts); never {@code null}
+ * @param tokenUpdates          how many {@code TokenUpdate}s the channel sent since it (re-)enrolled; 0 means
+ *                              the enrollment is not complete yet, 1 that it just completed
+ * @param topic                 the APNs topic of the channel's last {@code TokenUpdate}, or {@code null}
  */
 public record Enrollment(EnrollmentId id, EnrollmentType type, boolean enabled, boolean awaitingConfiguration,
-        String userShortName, String userLongName, Instant enrolledAt, Instant lastSeenAt) {
+        String userShortName, String userLongName, Instant enrolledAt, Instant lastSeenAt, DeviceFacts facts,
+        long tokenUpdates, String topic) {
 
     /** @throws NullPointerException if {@code id}, {@code type}, {@code enrolledAt} or {@code lastSeenAt} is {@code null} */
     public Enrollment {
@@ -31,5 +37,9 @@ public record Enrollment(EnrollmentId id, EnrollmentType type, boolean enabled, 
         Objects.requireNonNull(type, "type of " + id);
         Objects.requireNonNull(enrolledAt, "enrolledAt of " + id);
         Objects.requireNonNull(lastSeenAt, "lastSeenAt of " + id);
+        facts = facts == null ? DeviceFacts.NONE : facts;
+        if (tokenUpdates < 0) {
+            throw new IllegalArgumentException("tokenUpdates of " + id + " is negative: " + tokenUpdates);
+        }
     }
 }

@@ -28,15 +28,18 @@ public interface EnrollmentStore {
      *
      * @param deviceChannel the device channel ({@code UDID}, or {@code EnrollmentID} for a User Enrollment)
      * @param type          how the device enrolled
+     * @param facts         what the device said about itself (replaces what was stored)
      * @param at            when the message was received
      * @throws IllegalArgumentException if {@code deviceChannel} is a user channel
      */
-    void authenticate(EnrollmentId deviceChannel, EnrollmentType type, Instant at);
+    void authenticate(EnrollmentId deviceChannel, EnrollmentType type, DeviceFacts facts, Instant at);
 
     /**
      * Records a {@code TokenUpdate}: stores the channel's push data, enables it, and for the device
      * channel keeps the unlock token if the message carries one. A user channel is created at its
-     * first {@code TokenUpdate}, with the type of its device.
+     * first {@code TokenUpdate}, with the type of its device. Every call counts one more
+     * {@link Enrollment#tokenUpdates()} for the channel (reset to 1 by the first one after an
+     * {@code Authenticate}).
      *
      * @param update the message's data
      * @return {@code true} if the channel was not enabled before (it has just enrolled), {@code false}
@@ -64,14 +67,22 @@ public interface EnrollmentStore {
     Optional<Enrollment> find(EnrollmentId id);
 
     /**
-     * Lists enrollments in {@link EnrollmentId} order, a page at a time.
+     * Lists enrollments in {@link EnrollmentId} order (device id, then user id, device channel first), a
+     * page at a time.
      *
-     * @param after the last id of the previous page, or {@code null} for the first page
-     * @param limit the most to return; positive
-     * @return up to {@code limit} enrollments (enabled or not) whose ids come after {@code after}
+     * @param filter which enrollments; {@link EnrollmentFilter#ALL} for all
+     * @param after  the last id of the previous page, or {@code null} for the first page
+     * @param limit  the most to return; positive
+     * @return up to {@code limit} enrollments matching {@code filter} whose ids come after {@code after}
      * @throws IllegalArgumentException if {@code limit} is not positive
      */
-    List<Enrollment> list(EnrollmentId after, int limit);
+    List<Enrollment> list(EnrollmentFilter filter, EnrollmentId after, int limit);
+
+    /**
+     * @param filter which enrollments
+     * @return how many enrollments match
+     */
+    long count(EnrollmentFilter filter);
 
     /**
      * @param deviceChannel a device channel

@@ -1,0 +1,102 @@
+package io.verger.core.internal;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Arrays;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.verger.api.identity.IdentityVerificationException;
+import io.verger.api.identity.VerifiedIdentity;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+
+/**
+ * What {@code /mdm} and {@code /checkin} share: devices {@code PUT} (some clients {@code POST}) a plist; the
+ * body is read up to the configured limit, the sender authenticated, the engine called, and refusals answered
+ * with their status and logged.
+ */
+abstract class DeviceEndpointServlet extends HttpServlet {
+
+    private static final long serialVersionUID = 1L;
+    static final String CHECKIN_CONTENT_TYPE = "application/x-apple-aspen-mdm-checkin";
+    private static final Logger LOG = LoggerFactory.getLogger(DeviceEndpointServlet.class);
+
+    abstract MdmProtocol protocol();
+
+    abstract Reply handle(MdmProtocol protocol, HttpServletRequest req, VerifiedIdentity identity, byte[] body);
+
+    @Override
+    protected void doPut(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+        serve(req, resp);
+    }
+
+    @Override
+    protected void doPost(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+        serve(req, resp);
+    }
+
+    private void serve(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+        MdmProtocol protocol = protocol();
+        Reply reply;
+        try {
+            if (protocol == null) {
+                throw MdmException.unavailable("MDM protocol engine not available");
+            }
+            byte[] body = readBody(req, protocol.maxBodyBytes());
+            VerifiedIdentity identity;
+            try {
+                identity = protocol.deviceIdentities().verify(req, body, protocol.identities());
+            } catch (IdentityVerificationException e) {
+                throw new MdmException(401, "device not authenticated: " + e.reason() + ": " + e.getMessage(), e);
+            }
+            reply = handle(protocol, req, identity, body);
+        } catch (MdmException e) {
+            if (e.status() >= 500) {
+                LOG.error("{} {} from {}: {} {}", req.getMethod(), req.getRequestURI(), req.getRemoteAddr(), e.status(), e.getMessage());
+            } else {
+                LOG.warn("{} {} from {} refused: {} {}", req.getMethod(), req.getRequestURI(), req.getRemoteAddr(), e.status(), e.getMessage());
+            }
+            reply = Reply.text(e.status(), e.getMessage());
+        } catch (RuntimeException e) {
+            LOG.error("{} {} from {} failed", req.getMethod(), req.getRequestURI(), req.getRemoteAddr(), e);
+            reply = Reply.text(500, "internal error");
+        }
+        reply.write(resp);
+    }
+
+    static byte[] readBody(HttpServletRequest req, int limit) throws IOException {
+        long declared = req.getContentLengthLong();
+        if (declared > limit) {
+            throw new MdmException(413, "body of " + declared + " bytes exceeds the limit of " + limit + " bytes");
+        }
+        byte[] buf = new byte[declared > 0 ? (int) declared : 8192];
+        int n = 0;
+        try (InputStream in = req.getInputStream()) {
+            while (true) {
+                if (n == buf.length) {
+                    if (buf.length >= limit) {
+                        if (in.read() < 0) {
+                            break;
+                        }
+                        throw new MdmException(413, "body exceeds the limit of " + limit + " bytes");
+                    }
+                    buf = Arrays.copyOf(buf, (int) Math.min((long) buf.length * 2, limit));
+                }
+                int r = in.read(buf, n, buf.length - n);
+                if (r < 0) {
+                    break;
+                }
+                n += r;
+            }
+        }
+        return n == buf.length ? buf : Arrays.copyOf(buf, n);
+    }
+
+    static boolean isCheckin(HttpServletRequest req) {
+        String ct = req.getContentType();
+        return ct != null && ct.toLowerCase(java.util.Locale.ROOT).startsWith(CHECKIN_CONTENT_TYPE);
+    }
+}
