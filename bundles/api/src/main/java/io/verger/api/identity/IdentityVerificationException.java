@@ -4,8 +4,10 @@ import java.security.GeneralSecurityException;
 import java.util.Objects;
 
 /**
- * A device's identity was refused. The server answers the request with 401, logs the message and
- * publishes an event; the {@link #reason()} is for metrics and for deciding what to tell an
+ * A device's identity was refused. The server answers the request with 401 when the identity could not
+ * be established ({@code MISSING}, {@code MALFORMED}, {@code BAD_SIGNATURE}, {@code UNTRUSTED},
+ * {@code EXPIRED}) and with 403 when a valid identity may not act for the enrollment it claims
+ * ({@code BOUND_ELSEWHERE}, {@code NOT_BOUND}); it logs the message and publishes an event; the {@link #reason()} is for metrics and for deciding what to tell an
  * administrator.
  */
 public class IdentityVerificationException extends GeneralSecurityException {

@@ -14,8 +14,9 @@ import java.util.List;
  * <p>The transport calls {@link #verify} or {@link #verifyMdmSignature} for every request, before it
  * reads the body's claims; the core then calls {@link #bind} for an {@code Authenticate} and
  * {@link #checkBinding} for every other message and every connect, with the enrollment id the
- * request claims. A request for which any of these throws is answered 401 and never reaches the
- * protocol engine. Bindings are kept in the {@link io.verger.api.storage.CertAuthStore} and always
+ * request claims. A request for which any of these throws never reaches the protocol engine: it is
+ * answered 401 if no valid identity was presented, 403 if a valid identity claims an enrollment it is
+ * not bound to (see {@link IdentityVerificationException}). Bindings are kept in the {@link io.verger.api.storage.CertAuthStore} and always
  * concern the device channel: a user channel is checked against its device's binding.
  *
  * <p>Trusted issuers are the {@link CertificateAuthority}'s chain plus any CA the configuration adds
@@ -62,6 +63,27 @@ public interface IdentityVerifier {
     VerifiedIdentity verifyMdmSignature(byte[] signature, byte[] body) throws IdentityVerificationException;
 
     /**
+     * Verifies an RFC 9440 {@code Client-Cert} header set by a TLS-terminating proxy. It is accepted only when
+     * {@code remoteAddress} — the TCP peer of the request, never a forwarded-for header — is one of the
+     * configured trusted proxies; then the certificate (and the {@code Client-Cert-Chain} certificates) must pass
+     * as in {@link #verify}.
+     *
+     * @param clientCert      the {@code Client-Cert} header value ({@code :base64(DER):}), or {@code null}
+     * @param clientCertChain the {@code Client-Cert-Chain} header lines in order (each a list of byte
+     *                        sequences); empty if absent
+     * @param remoteAddress   the request's peer address
+     * @return the verified identity, with source {@link IdentitySource#CLIENT_CERT_HEADER}
+     * @throws IdentityVerificationException {@code UNTRUSTED} if the peer is not a trusted proxy (or none is
+     *                                       configured), {@code MISSING} if {@code clientCert} is null or
+     *                                       blank, {@code MALFORMED} if a header is not valid RFC 9440,
+     *                                       otherwise as {@link #verify}
+     * @throws NullPointerException          if {@code clientCertChain} is {@code null}
+     * @since 1.1
+     */
+    VerifiedIdentity verifyClientCertHeader(String clientCert, java.util.List<String> clientCertChain, String remoteAddress)
+            throws IdentityVerificationException;
+
+    /**
      * Binds a verified identity to an enrollment at {@code Authenticate}, which starts (or restarts)
      * an enrollment: the certificate becomes the one the enrollment must present from now on. A
      * certificate already bound to this enrollment is accepted again (re-enrollment with the same
@@ -80,11 +102,12 @@ public interface IdentityVerifier {
      * Checks that a verified identity may act for an enrollment, for every request but
      * {@code Authenticate}.
      *
-     * <p>Passes if the certificate is bound to the enrollment's device channel. A renewed identity
-     * (a certificate bound to no enrollment, presented for an enrollment bound to an older one) is
-     * bound in addition only if the implementation can tell it was renewed for this enrollment, or
-     * the configuration allows binding existing enrollments (NanoMDM's "retroactive" option). A
-     * certificate bound to another enrollment never passes.
+     * <p>Passes if the certificate is bound to the enrollment's device channel. An enrollment that is
+     * bound to a certificate is re-bound to another one only at {@code Authenticate} (re-enrollment,
+     * renewal by reinstalling the profile), never here: another certificate claiming it is refused with
+     * {@code NOT_BOUND}. An enrollment bound to no certificate at all may be bound here if the
+     * configuration allows it (NanoMDM's "retroactive" option). A certificate bound to another
+     * enrollment never passes.
      *
      * @param identity     the identity that sent the request
      * @param enrollmentId the channel the request claims (device or user)

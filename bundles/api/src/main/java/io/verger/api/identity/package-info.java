@@ -4,7 +4,7 @@
  * ({@link io.verger.api.identity.IdentityVerifier}), which binds each identity to exactly one
  * enrollment so a device can never read or answer another device's commands.
  */
-@Version("1.0.0")
+@Version("1.1.0")
 @Export
 package io.verger.api.identity;
 

@@ -48,9 +48,14 @@ abstract class DeviceEndpointServlet extends HttpServlet {
             byte[] body = readBody(req, protocol.maxBodyBytes());
             VerifiedIdentity identity;
             try {
-                identity = protocol.deviceIdentities().verify(req, body, protocol.identities());
+                identity = DeviceIdentities.verify(req, body, protocol.identities());
             } catch (IdentityVerificationException e) {
                 throw new MdmException(401, "device not authenticated: " + e.reason() + ": " + e.getMessage(), e);
+            } catch (RuntimeException e) {
+                if (e instanceof MdmException m) {
+                    throw m;
+                }
+                throw new MdmException(503, "identity verification failed: " + e.getMessage(), e);
             }
             reply = handle(protocol, req, identity, body);
         } catch (MdmException e) {

@@ -1,8 +1,6 @@
 package io.verger.core.internal;
 
 import java.time.Clock;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -12,7 +10,6 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceReference;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -76,9 +73,6 @@ public class MdmProtocol {
         @AttributeDefinition(description = "Accept macOS user channels (UserAuthenticate answered with an empty DigestChallenge); off: 410")
         boolean userChannels() default true;
 
-        @AttributeDefinition(description = "Addresses (IPs or CIDRs) of TLS-terminating proxies trusted to pass the RFC 9440 Client-Cert header; "
-                + "default from the framework property verger.trusted.proxies")
-        String[] trustedProxies() default {};
     }
 
     private volatile EnrollmentStore enrollments;
@@ -95,24 +89,12 @@ public class MdmProtocol {
     private volatile boolean userChannels = true;
     private volatile int maxBodyBytes = 16 * 1024 * 1024;
 
-    private volatile DeviceIdentities deviceIdentities = new DeviceIdentities(List.of());
-
     @Activate
     @Modified
-    void configure(Config config, BundleContext context) {
+    void configure(Config config) {
         this.maxBodyBytes = Math.max(1024, config.maxBodyBytes());
         this.userChannels = config.userChannels();
         this.codec = PlistCodec.withLimits(PlistLimits.defaults().withMaxInputBytes(maxBodyBytes));
-        List<String> proxies = new ArrayList<>(Arrays.asList(config.trustedProxies()));
-        String fromFramework = context == null ? null : context.getProperty("verger.trusted.proxies");
-        if (proxies.isEmpty() && fromFramework != null) {
-            proxies.addAll(Arrays.asList(fromFramework.split(",")));
-        }
-        this.deviceIdentities = new DeviceIdentities(proxies);
-    }
-
-    DeviceIdentities deviceIdentities() {
-        return deviceIdentities;
     }
 
     int maxBodyBytes() {

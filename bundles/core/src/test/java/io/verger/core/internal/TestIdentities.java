@@ -64,6 +64,12 @@ final class TestIdentities implements IdentityVerifier {
     }
 
     @Override
+    public VerifiedIdentity verifyClientCertHeader(String clientCert, List<String> chain, String remoteAddress)
+            throws IdentityVerificationException {
+        throw new IdentityVerificationException(IdentityVerificationException.Reason.UNTRUSTED, "not in unit tests");
+    }
+
+    @Override
     public synchronized void bind(VerifiedIdentity identity, EnrollmentId id) throws IdentityVerificationException {
         for (Map.Entry<EnrollmentId, CertificateFingerprint> e : bindings.entrySet()) {
             if (e.getValue().equals(identity.fingerprint()) && !e.getKey().equals(id)) {
