@@ -11,6 +11,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 import org.apache.felix.framework.FrameworkFactory;
 import org.osgi.framework.Bundle;
@@ -18,6 +22,7 @@ import org.osgi.framework.BundleException;
 import org.osgi.framework.Constants;
 import org.osgi.framework.FrameworkEvent;
 import org.osgi.framework.launch.Framework;
+import org.osgi.framework.wiring.FrameworkWiring;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -75,6 +80,7 @@ public final class VergerRuntime implements AutoCloseable {
         Files.createDirectories(settings.logsDir());
         TlsMaterial tls = TlsMaterial.prepare(settings, data.resolve("tls"));
         AdminApiKey key = AdminApiKey.prepare(settings, data);
+        DeviceTrust deviceTrust = DeviceTrust.prepare(settings, data);
 
         Map<String, String> p = new HashMap<>();
         p.put(Constants.FRAMEWORK_STORAGE, data.resolve("cache").toString());
@@ -104,6 +110,10 @@ public final class VergerRuntime implements AutoCloseable {
         p.put("org.apache.felix.https.keystore.type", "PKCS12");
         // devices may authenticate by mutual TLS; browsers and admin scripts need not present a certificate
         p.put("org.apache.felix.https.clientcertificate", "wants");
+        // client certificates are checked against the device CAs at the TLS layer (and verified again by the identity bundle)
+        p.put("org.apache.felix.https.truststore", deviceTrust.truststore().toString());
+        p.put("org.apache.felix.https.truststore.password", deviceTrust.password());
+        p.put("org.apache.felix.https.truststore.type", "PKCS12");
         p.put("org.apache.felix.http.enable", Boolean.toString(settings.httpPort().isPresent()));
         p.put("org.osgi.service.http.port", Integer.toString(settings.httpPort().orElse(8080)));
         settings.bind().ifPresent(b -> p.put("org.apache.felix.http.host", b));
@@ -150,19 +160,57 @@ public final class VergerRuntime implements AutoCloseable {
             }
         }
         framework.start();
+        // resolve everything once, up front: parallel starts then never contend for the resolver's global lock
+        framework.adapt(FrameworkWiring.class).resolveBundles(installed);
         for (Bundle b : installed) {
-            if (b.getHeaders().get(Constants.FRAGMENT_HOST) != null) {
-                continue;
-            }
-            try {
-                b.start();
-            } catch (BundleException | RuntimeException e) {
-                LOG.error("Bundle {} {} did not start: {}", b.getSymbolicName(), b.getVersion(), e.getMessage());
+            if (b.getState() == Bundle.INSTALLED) {
+                LOG.error("Bundle {} {} cannot be resolved (see the next error for the missing requirement)", b.getSymbolicName(), b.getVersion());
             }
         }
+        startAll(installed);
         LOG.info("{} {} started: https://{}:{}/ (public URL {}), data {}", settings.productName(), Product.version(),
                 settings.bind().orElse("*"), settings.httpsPort(), settings.publicUrl(), settings.dataDir());
         return new VergerRuntime(settings, framework, prepared.tls());
+    }
+
+    /**
+     * Starts the bundles in parallel: a module that takes long to activate (opening or migrating the database,
+     * generating keys) must not hold back the others, so the HTTPS endpoints answer within seconds of launch.
+     * A bundle that fails to start is logged and left resolved; the others start regardless.
+     */
+    private static void startAll(List<Bundle> bundles) {
+        ExecutorService pool = Executors.newFixedThreadPool(Math.max(2, Math.min(4, Runtime.getRuntime().availableProcessors() * 2)), r -> {
+            Thread t = new Thread(r, "verger-bundle-start");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            List<Future<?>> starts = new ArrayList<>();
+            for (Bundle b : bundles) {
+                if (b.getHeaders().get(Constants.FRAGMENT_HOST) != null) {
+                    continue;
+                }
+                starts.add(pool.submit(() -> {
+                    try {
+                        b.start();
+                    } catch (BundleException | RuntimeException e) {
+                        LOG.error("Bundle {} {} did not start: {}", b.getSymbolicName(), b.getVersion(), e.getMessage());
+                    }
+                }));
+            }
+            for (Future<?> f : starts) {
+                try {
+                    f.get();
+                } catch (ExecutionException e) {
+                    LOG.error("Bundle start failed: {}", e.getCause().toString());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        } finally {
+            pool.shutdown();
+        }
     }
 
     static List<Path> bundleJars(Path dir) throws IOException {

@@ -1,0 +1,324 @@
+package io.verger.storage.jpa.internal;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.verger.api.storage.StorageException;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.EntityManagerFactory;
+import jakarta.persistence.EntityTransaction;
+import jakarta.persistence.PersistenceException;
+import org.eclipse.persistence.jpa.PersistenceProvider;
+import org.osgi.framework.BundleContext;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.AttributeType;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.Function;
+
+import javax.sql.DataSource;
+
+/**
+ * The one database of this bundle: a bounded connection pool, the migrated schema, the JPA
+ * persistence unit, and the key that encrypts secrets. Every store of this bundle works through it;
+ * it is registered under this private class only.
+ */
+@Component(service = Database.class, configurationPid = Database.PID, configurationPolicy = ConfigurationPolicy.OPTIONAL)
+@Designate(ocd = Database.Config.class)
+public final class Database {
+
+    /** The configuration PID of the storage. */
+    public static final String PID = "io.verger.storage";
+
+    @ObjectClassDefinition(name = "Verger storage",
+            description = "Where Verger keeps all its state. Empty values fall back to the framework properties "
+                    + "verger.db.url, verger.db.user and verger.db.password, then to embedded Derby in <verger.data>/db.")
+    public @interface Config {
+        @AttributeDefinition(name = "JDBC URL", description = "jdbc:postgresql://host:5432/verger for PostgreSQL (several nodes), "
+                + "jdbc:derby:/path/to/db for embedded Derby; empty for the default", required = false)
+        String jdbcUrl() default "";
+
+        @AttributeDefinition(name = "User", required = false)
+        String user() default "";
+
+        @AttributeDefinition(name = "Password", type = AttributeType.PASSWORD, required = false)
+        String password() default "";
+
+        @AttributeDefinition(name = "Connection pool size", description = "The most database connections this node opens")
+        int maxPoolSize() default 8;
+
+        @AttributeDefinition(name = "Command retention (days)",
+                description = "How long completed, cancelled and expired commands and their results are kept")
+        int commandRetentionDays() default 30;
+
+        @AttributeDefinition(name = "Purge interval (seconds)",
+                description = "How often expired commands are marked and old history deleted; 0 disables it")
+        long purgeIntervalSeconds() default 3600;
+
+        @AttributeDefinition(name = "Encryption key", type = AttributeType.PASSWORD, required = false,
+                description = "Base64 of a 32-byte AES key that encrypts bootstrap tokens, unlock tokens and push keys at rest. "
+                        + "Give every node sharing a database the same key; empty: <verger.data>/keys/storage.key, created on first start")
+        String encryptionKey() default "";
+    }
+
+    private static final Logger LOG = LoggerFactory.getLogger(Database.class);
+
+    private final StorageSettings settings;
+    private final Dialect dialect;
+    private final HikariDataSource pool;
+    private final EntityManagerFactory emf;
+    private final SecretBox secrets;
+
+    @Activate
+    public Database(BundleContext context, Config config) {
+        this(StorageSettings.of(config, context::getProperty));
+    }
+
+    Database(StorageSettings settings) {
+        this.settings = settings;
+        this.dialect = Dialect.of(settings.jdbcUrl());
+        this.secrets = SecretBox.of(settings.encryptionKey(), settings.dataDir().resolve("keys").resolve("storage.key"));
+        HikariDataSource ds = null;
+        EntityManagerFactory factory = null;
+        try {
+            ds = pool(settings, dialect);
+            int applied = new Migrations(dialect, ds).migrate();
+            factory = entityManagerFactory(ds, dialect);
+            factory.createEntityManager().close(); // fail now, not at the first request
+        } catch (SQLException | RuntimeException e) {
+            if (factory != null) {
+                factory.close();
+            }
+            if (ds != null) {
+                ds.close();
+            }
+            shutdownDerby();
+            throw new StorageException("cannot open the storage at " + Dialect.redact(settings.jdbcUrl()) + ": " + e.getMessage(), e);
+        }
+        this.pool = ds;
+        this.emf = factory;
+        LOG.info("storage open: {} ({})", Dialect.redact(settings.jdbcUrl()), dialect);
+    }
+
+    static Database open(StorageSettings settings) {
+        return new Database(settings);
+    }
+
+    @Deactivate
+    public void close() {
+        try {
+            emf.close();
+        } finally {
+            pool.close();
+            shutdownDerby();
+        }
+    }
+
+    private void shutdownDerby() {
+        if (dialect != Dialect.DERBY) {
+            return;
+        }
+        Derby.shutdown(derbyDatabaseName(settings.jdbcUrl()));
+    }
+
+    private static String derbyDatabaseName(String url) {
+        String rest = url.substring("jdbc:derby:".length());
+        int semicolon = rest.indexOf(';');
+        return semicolon < 0 ? rest : rest.substring(0, semicolon);
+    }
+
+    private static HikariDataSource pool(StorageSettings s, Dialect dialect) {
+        HikariConfig hc = new HikariConfig();
+        hc.setPoolName("verger-storage");
+        hc.setMaximumPoolSize(s.maxPoolSize());
+        hc.setMinimumIdle(Math.min(2, s.maxPoolSize()));
+        hc.setAutoCommit(true);
+        hc.setConnectionTimeout(10_000);
+        hc.setInitializationFailTimeout(10_000);
+        if (dialect == Dialect.DERBY) {
+            Derby.configureSystem(s.dataDir());
+            hc.setDataSource(Derby.dataSource(derbyDatabaseName(s.jdbcUrl()), s.user(), s.password()));
+            hc.setTransactionIsolation("TRANSACTION_READ_COMMITTED");
+        } else {
+            hc.setDataSource(PostgreSql.dataSource(s.jdbcUrl(), s.user(), s.password()));
+        }
+        return new HikariDataSource(hc);
+    }
+
+    private static EntityManagerFactory entityManagerFactory(DataSource ds, Dialect dialect) {
+        Map<String, Object> props = new HashMap<>();
+        props.put("jakarta.persistence.nonJtaDataSource", ds);
+        props.put("jakarta.persistence.transactionType", "RESOURCE_LOCAL");
+        props.put("eclipselink.classloader", Database.class.getClassLoader());
+        props.put("eclipselink.weaving", "false");
+        props.put("eclipselink.target-database", dialect.eclipseLinkPlatform);
+        props.put("eclipselink.ddl-generation", "none");
+        // every node must see what another wrote: no shared object cache
+        props.put("eclipselink.cache.shared.default", "false");
+        props.put("eclipselink.logging.level", "WARNING");
+        props.put("eclipselink.logging.logger", "JavaLogger");
+        props.put("eclipselink.connection-pool.default.initial", "0");
+        EntityManagerFactory emf = new PersistenceProvider().createEntityManagerFactory("verger-storage", props);
+        if (emf == null) {
+            throw new IllegalStateException("EclipseLink found no persistence unit verger-storage in META-INF/persistence.xml");
+        }
+        return emf;
+    }
+
+    StorageSettings settings() {
+        return settings;
+    }
+
+    Dialect dialect() {
+        return dialect;
+    }
+
+    SecretBox secrets() {
+        return secrets;
+    }
+
+    DataSource dataSource() {
+        return pool;
+    }
+
+    @FunctionalInterface
+    interface SqlWork<T> {
+        T run(Connection c) throws SQLException;
+    }
+
+    /** Runs one statement (or several reads) in auto-commit mode. */
+    <T> T query(String what, SqlWork<T> work) {
+        try (Connection c = pool.getConnection()) {
+            return work.run(c);
+        } catch (SQLException e) {
+            throw new StorageException(what + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** Runs work in one transaction, again after a deadlock or serialization failure (at most 3 tries). */
+    <T> T transaction(String what, SqlWork<T> work) {
+        for (int attempt = 1; ; attempt++) {
+            try (Connection c = pool.getConnection()) {
+                c.setAutoCommit(false);
+                try {
+                    T result = work.run(c);
+                    c.commit();
+                    return result;
+                } catch (SQLException | RuntimeException | Error e) {
+                    c.rollback();
+                    throw e;
+                } finally {
+                    c.setAutoCommit(true);
+                }
+            } catch (SQLException e) {
+                if (Dialect.isTransient(e) && attempt < 3) {
+                    continue;
+                }
+                throw new StorageException(what + " failed: " + e.getMessage(), e);
+            }
+        }
+    }
+
+    /** Runs JPA work in one resource-local transaction. */
+    <T> T jpa(String what, Function<EntityManager, T> work) {
+        EntityManager em = emf.createEntityManager();
+        EntityTransaction tx = em.getTransaction();
+        try {
+            tx.begin();
+            T result = work.apply(em);
+            tx.commit();
+            return result;
+        } catch (PersistenceException e) {
+            throw new StorageException(what + " failed: " + e.getMessage(), e);
+        } finally {
+            if (tx.isActive()) {
+                tx.rollback();
+            }
+            em.close();
+        }
+    }
+
+    /**
+     * Derby's classes are only touched through here, so that a PostgreSQL installation runs without
+     * the Derby bundle (its import is optional).
+     */
+    static final class Derby {
+        private Derby() {
+        }
+
+        static DataSource dataSource(String databaseName, String user, String password) {
+            org.apache.derby.jdbc.EmbeddedDataSource ds = new org.apache.derby.jdbc.EmbeddedDataSource();
+            ds.setDatabaseName(databaseName);
+            ds.setCreateDatabase("create");
+            if (!user.isEmpty()) {
+                ds.setUser(user);
+                ds.setPassword(password);
+            }
+            return ds;
+        }
+
+        static void shutdown(String databaseName) {
+            org.apache.derby.jdbc.EmbeddedDataSource ds = new org.apache.derby.jdbc.EmbeddedDataSource();
+            ds.setDatabaseName(databaseName);
+            ds.setShutdownDatabase("shutdown");
+            try (Connection ignored = ds.getConnection()) {
+                // shutdown always answers with an exception
+            } catch (SQLException expected) {
+                if (!"08006".equals(expected.getSQLState()) && !"XJ004".equals(expected.getSQLState())) {
+                    LOG.warn("Derby shutdown of {}: {}", databaseName, expected.getMessage());
+                }
+            }
+        }
+
+        /** The JVM-wide Derby settings, set once before the first embedded database boots. */
+        static synchronized void configureSystem(Path dataDir) {
+            try {
+                Files.createDirectories(dataDir);
+            } catch (java.io.IOException e) {
+                throw new IllegalStateException("cannot create the data directory " + dataDir, e);
+            }
+            setIfAbsent("derby.stream.error.file", dataDir.resolve("derby.log").toString());
+            // 16 MB of page cache instead of 4 MB: the queue and enrollment indexes stay in memory
+            setIfAbsent("derby.storage.pageCacheSize", "4000");
+            setIfAbsent("derby.language.statementCacheSize", "300");
+        }
+
+        private static void setIfAbsent(String key, String value) {
+            if (System.getProperty(key) == null) {
+                System.setProperty(key, value);
+            }
+        }
+    }
+
+    /** The PostgreSQL driver's classes are only touched through here (its import is optional). */
+    static final class PostgreSql {
+        private PostgreSql() {
+        }
+
+        static DataSource dataSource(String url, String user, String password) {
+            org.postgresql.ds.PGSimpleDataSource ds = new org.postgresql.ds.PGSimpleDataSource();
+            ds.setURL(url);
+            if (!user.isEmpty()) {
+                ds.setUser(user);
+            }
+            if (!password.isEmpty()) {
+                ds.setPassword(password);
+            }
+            ds.setReWriteBatchedInserts(true);
+            ds.setApplicationName("verger");
+            return ds;
+        }
+    }
+}
