@@ -73,6 +73,10 @@ public class MdmProtocol {
         @AttributeDefinition(description = "Accept macOS user channels (UserAuthenticate answered with an empty DigestChallenge); off: 410")
         boolean userChannels() default true;
 
+        @AttributeDefinition(description = "How precisely 'last seen' is kept, in seconds: a device that connects again within this time "
+                + "is not written again (saves one durable write per connect); 0 writes every connect")
+        int lastSeenResolutionSeconds() default 30;
+
     }
 
     private volatile EnrollmentStore enrollments;
@@ -88,6 +92,10 @@ public class MdmProtocol {
     private volatile PlistCodec codec = PlistCodec.withDefaults();
     private volatile boolean userChannels = true;
     private volatile int maxBodyBytes = 16 * 1024 * 1024;
+    private volatile long lastSeenResolutionMillis = 30_000;
+    /** When this node last wrote each channel's last-seen time; bounded (cleared when it grows past the limit). */
+    private final ConcurrentHashMap<EnrollmentId, Long> lastSeenWritten = new ConcurrentHashMap<>();
+    static final int LAST_SEEN_CACHE_LIMIT = 200_000;
 
     @Activate
     @Modified
@@ -95,10 +103,29 @@ public class MdmProtocol {
         this.maxBodyBytes = Math.max(1024, config.maxBodyBytes());
         this.userChannels = config.userChannels();
         this.codec = PlistCodec.withLimits(PlistLimits.defaults().withMaxInputBytes(maxBodyBytes));
+        this.lastSeenResolutionMillis = Math.max(0, config.lastSeenResolutionSeconds()) * 1000L;
+    }
+
+    /** Records that a channel connected, writing at most once per resolution interval per channel on this node. */
+    void seen(EnrollmentStore store, EnrollmentId id, Instant now) {
+        long t = now.toEpochMilli();
+        Long last = lastSeenWritten.get(id);
+        if (last != null && t - last < lastSeenResolutionMillis && t >= last) {
+            return;
+        }
+        store.seen(id, now);
+        if (lastSeenWritten.size() >= LAST_SEEN_CACHE_LIMIT) {
+            lastSeenWritten.clear();
+        }
+        lastSeenWritten.put(id, t);
     }
 
     int maxBodyBytes() {
         return maxBodyBytes;
+    }
+
+    void setLastSeenResolution(java.time.Duration resolution) {
+        this.lastSeenResolutionMillis = resolution.toMillis();
     }
 
     void setClock(Clock clock) {
@@ -136,7 +163,7 @@ public class MdmProtocol {
             default -> throw MdmException.badRequest("unknown check-in MessageType '" + messageType + "'");
         };
         if (!"Authenticate".equals(messageType) && !"CheckOut".equals(messageType)) {
-            enrollments().seen(id, now);
+            seen(enrollments(), id, now);
         }
         Map<String, Object> props = new HashMap<>();
         props.put(MdmEvents.MESSAGE_TYPE, messageType);
@@ -318,7 +345,7 @@ public class MdmProtocol {
         } else {
             events.post(MdmEvents.COMMAND_IDLE, id, now, Map.of(MdmEvents.STATUS, statusName));
         }
-        store.seen(id, now);
+        seen(store, id, now);
         // Idle starts a session and may retry what was NotNow'd; after any other report, NotNow'd commands wait
         Optional<QueuedCommand> next = q.next(id, status != CommandStatus.IDLE, now);
         return next.map(c -> Reply.plist(c.plist())).orElseGet(Reply::empty);

@@ -90,6 +90,7 @@ class MdmProtocolTest {
             }
         });
         device = TestIdentities.identity(TestIdentities.certificate("device-1"));
+        protocol.setLastSeenResolution(java.time.Duration.ZERO);
     }
 
     // ---- helpers -----------------------------------------------------------------------------------------
@@ -322,6 +323,19 @@ class MdmProtocolTest {
         assertEquals(CommandState.ACKNOWLEDGED, queue.find(DEVICE, a).orElseThrow().state());
         assertTrue(topics().contains(MdmEvents.COMMAND_ACKNOWLEDGED));
         assertTrue(enrollments.find(DEVICE).orElseThrow().lastSeenAt().equals(now), "connects update last seen");
+    }
+
+    @Test
+    void lastSeenIsWrittenAtMostOncePerResolutionInterval() {
+        enroll();
+        protocol.setLastSeenResolution(java.time.Duration.ofSeconds(30));
+        Instant firstWrite = enrollments.find(DEVICE).orElseThrow().lastSeenAt();
+        idle();
+        idle();
+        assertEquals(firstWrite, enrollments.find(DEVICE).orElseThrow().lastSeenAt(), "connects within 30 s are not written again");
+        now = now.plusSeconds(31);
+        idle();
+        assertEquals(now, enrollments.find(DEVICE).orElseThrow().lastSeenAt(), "after the interval the next connect is written");
     }
 
     @Test
