@@ -44,12 +44,15 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
 /**
- * NanoMDM's {@code PUT /v1/pushcert}: the MDM push certificate and its unencrypted private key as PEM (e.g.
- * {@code cat push.pem push.key | curl -T - …}); the topic is the certificate's UID. {@code GET} shows the
- * stored certificates' topics and expiry. Answers {@code {"topic", "not_after"}} like NanoMDM.
+ * NanoMDM's {@code PUT /v1/pushcert} (also {@code /api/v1/pushcert}): the MDM push certificate and its unencrypted
+ * private key as PEM (e.g. {@code cat push.pem push.key | curl -T - …}), or a PKCS#12 file
+ * ({@code Content-Type: application/x-pkcs12}, password in {@code ?password=} or the {@code X-Pkcs12-Password}
+ * header); the topic is the certificate's UID. Uploading a renewed certificate for a topic replaces the old one
+ * for every node at once (it lives in the database). {@code GET} shows the stored certificates' topics and expiry,
+ * with a warning from 30 days before expiry. Answers {@code {"topic", "not_after"}} like NanoMDM.
  */
 @Component(service = Servlet.class)
-@HttpWhiteboardServletPattern("/v1/pushcert")
+@HttpWhiteboardServletPattern({"/v1/pushcert", "/api/v1/pushcert"})
 public final class PushCertServlet extends HttpServlet {
 
     private static final long serialVersionUID = 1L;
@@ -75,7 +78,7 @@ public final class PushCertServlet extends HttpServlet {
         try {
             PushCertStore s = requireStore();
             byte[] body = DeviceEndpointServlet.readBody(req, MAX_BYTES);
-            PushCertificate cert = parsePem(new String(body, StandardCharsets.US_ASCII));
+            PushCertificate cert = isPkcs12(req, body) ? parsePkcs12(body, password(req)) : parsePem(new String(body, StandardCharsets.US_ASCII));
             s.store(cert);
             LOG.info("Push certificate for topic {} stored (expires {})", cert.topic(), cert.notAfter());
             ApiJson.write(resp, 200, describe(cert));
@@ -114,6 +117,59 @@ public final class PushCertServlet extends HttpServlet {
             throw MdmException.unavailable("no PushCertStore installed (storage module missing)");
         }
         return s;
+    }
+
+    private static boolean isPkcs12(HttpServletRequest req, byte[] body) {
+        String ct = req.getContentType();
+        if (ct != null && (ct.startsWith("application/x-pkcs12") || ct.startsWith("application/pkcs12"))) {
+            return true;
+        }
+        // DER (a SEQUENCE) rather than PEM text
+        return body.length > 0 && body[0] == 0x30;
+    }
+
+    private static String password(HttpServletRequest req) {
+        String p = req.getHeader("X-Pkcs12-Password");
+        if (p == null) {
+            p = req.getParameter("password");
+        }
+        return p == null ? "" : p;
+    }
+
+    /** A PKCS#12 file with exactly one key entry (the push certificate, its chain and key). */
+    static PushCertificate parsePkcs12(byte[] body, String password) {
+        java.security.KeyStore ks;
+        try {
+            ks = java.security.KeyStore.getInstance("PKCS12");
+            ks.load(new java.io.ByteArrayInputStream(body), password.toCharArray());
+        } catch (IOException | java.security.GeneralSecurityException e) {
+            throw MdmException.badRequest("cannot open the PKCS#12 file (wrong password, or not PKCS#12): " + e.getMessage());
+        }
+        try {
+            String alias = null;
+            for (String a : java.util.Collections.list(ks.aliases())) {
+                if (ks.isKeyEntry(a)) {
+                    if (alias != null) {
+                        throw MdmException.badRequest("the PKCS#12 file holds more than one key; export only the push certificate");
+                    }
+                    alias = a;
+                }
+            }
+            if (alias == null) {
+                throw MdmException.badRequest("the PKCS#12 file holds no private key");
+            }
+            PrivateKey key = (PrivateKey) ks.getKey(alias, password.toCharArray());
+            List<X509Certificate> chain = new ArrayList<>();
+            for (java.security.cert.Certificate c : ks.getCertificateChain(alias)) {
+                chain.add((X509Certificate) c);
+            }
+            if (chain.isEmpty() || !matches(key, chain.get(0).getPublicKey())) {
+                throw MdmException.badRequest("the private key does not belong to the certificate");
+            }
+            return new PushCertificate(topic(chain.get(0)), chain, key);
+        } catch (java.security.GeneralSecurityException | IllegalArgumentException e) {
+            throw MdmException.badRequest("unusable PKCS#12 push certificate: " + e.getMessage());
+        }
     }
 
     static Map<String, Object> describe(PushCertificate c) {

@@ -1,6 +1,8 @@
 package io.verger.transport.http.internal;
 
 import java.io.IOException;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,6 +20,9 @@ import org.osgi.service.component.runtime.ServiceComponentRuntime;
 import org.osgi.service.component.runtime.dto.ComponentConfigurationDTO;
 import org.osgi.service.component.runtime.dto.ComponentDescriptionDTO;
 import org.osgi.service.servlet.whiteboard.propertytypes.HttpWhiteboardServletPattern;
+
+import io.verger.api.storage.PushCertStore;
+import io.verger.api.storage.PushCertificate;
 
 import jakarta.servlet.Servlet;
 import jakarta.servlet.http.HttpServlet;
@@ -40,6 +45,11 @@ public final class HealthServlet extends HttpServlet {
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     private volatile ServiceComponentRuntime scr;
 
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile PushCertStore pushCerts;
+
+    static final long PUSH_CERT_WARN_DAYS = 30;
+
     @Activate
     public HealthServlet(BundleContext context) {
         this.context = context;
@@ -50,6 +60,29 @@ public final class HealthServlet extends HttpServlet {
         Map<String, Object> report = report();
         int status = "DOWN".equals(report.get("status")) ? HttpServletResponse.SC_SERVICE_UNAVAILABLE : HttpServletResponse.SC_OK;
         Json.write(resp, status, report);
+    }
+
+    /** Push certificates expiring within 30 days (or expired): devices cannot be woken once it expires. */
+    private List<String> pushCertificateWarnings() {
+        List<String> warnings = new ArrayList<>();
+        PushCertStore store = pushCerts;
+        if (store == null) {
+            return warnings;
+        }
+        try {
+            Instant now = Instant.now();
+            for (PushCertificate c : store.list()) {
+                long days = ChronoUnit.DAYS.between(now, c.notAfter());
+                if (days < 0) {
+                    warnings.add("push certificate " + c.topic() + " expired on " + c.notAfter() + "; renew it");
+                } else if (days <= PUSH_CERT_WARN_DAYS) {
+                    warnings.add("push certificate " + c.topic() + " expires in " + days + " day(s), on " + c.notAfter() + "; renew it");
+                }
+            }
+        } catch (RuntimeException e) {
+            warnings.add("push certificates could not be read: storage unavailable");
+        }
+        return warnings;
     }
 
     Map<String, Object> report() {
@@ -101,6 +134,10 @@ public final class HealthServlet extends HttpServlet {
         out.put("status", stopping ? "DOWN" : (bundlesFailed + componentsFailed > 0 ? "DEGRADED" : "UP"));
         out.put("bundles", bundles);
         out.put("components", components);
+        List<String> warnings = pushCertificateWarnings();
+        if (!warnings.isEmpty()) {
+            out.put("warnings", warnings);
+        }
         return out;
     }
 }
