@@ -243,11 +243,4 @@ class ProtocolIT {
         assertEquals(400, admin("POST", "/api/v1/devices/JSON-0001/commands", "application/json", "{\"plist\": 5}".getBytes()).statusCode());
         assertEquals(404, admin("POST", "/api/v1/devices/NOPE/commands", "application/json", body).statusCode());
     }
-
-    @Test
-    void pushWithoutAPushModuleAnswers503NamingIt() throws Exception {
-        HttpResponse<String> r = admin("GET", "/v1/push/SIGNED-0001", null, null);
-        assertEquals(503, r.statusCode(), r.body());
-        assertTrue(r.body().contains("push"), r.body());
-    }
 }
