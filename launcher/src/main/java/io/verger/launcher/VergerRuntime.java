@@ -15,6 +15,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import org.apache.felix.framework.FrameworkFactory;
 import org.osgi.framework.Bundle;
@@ -132,6 +134,7 @@ public final class VergerRuntime implements AutoCloseable {
         settings.dbPassword().ifPresent(v -> p.put("verger.db.password", v));
         settings.trustedCas().ifPresent(v -> p.put("verger.trusted.cas", v));
         settings.trustedProxies().ifPresent(v -> p.put("verger.trusted.proxies", v));
+        p.put("verger.console.port", Integer.toString(settings.consolePort()));
         if (tls.caCertificate() != null) {
             p.put("verger.tls.ca", tls.caCertificate().toString());
         }
@@ -152,7 +155,12 @@ public final class VergerRuntime implements AutoCloseable {
         Framework framework = new FrameworkFactory().newFramework(prepared.frameworkProperties());
         framework.init();
         List<Bundle> installed = new ArrayList<>();
-        for (Path jar : bundleJars(settings.bundleDir())) {
+        List<Path> jars = new ArrayList<>(bundleJars(settings.bundleDir()));
+        if (Files.isDirectory(settings.modulesDir())) {
+            // modules uploaded through the API survive restarts
+            jars.addAll(bundleJars(settings.modulesDir()));
+        }
+        for (Path jar : jars) {
             try {
                 installed.add(framework.getBundleContext().installBundle(jar.toUri().toString()));
             } catch (BundleException e) {
@@ -178,6 +186,8 @@ public final class VergerRuntime implements AutoCloseable {
      * generating keys) must not hold back the others, so the HTTPS endpoints answer within seconds of launch.
      * A bundle that fails to start is logged and left resolved; the others start regardless.
      */
+    static final long START_TIMEOUT_SECONDS = 120;
+
     private static void startAll(List<Bundle> bundles) {
         ExecutorService pool = Executors.newFixedThreadPool(Math.max(2, Math.min(4, Runtime.getRuntime().availableProcessors() * 2)), r -> {
             Thread t = new Thread(r, "verger-bundle-start");
@@ -198,11 +208,16 @@ public final class VergerRuntime implements AutoCloseable {
                     }
                 }));
             }
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(START_TIMEOUT_SECONDS);
             for (Future<?> f : starts) {
                 try {
-                    f.get();
+                    f.get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
                 } catch (ExecutionException e) {
                     LOG.error("Bundle start failed: {}", e.getCause().toString());
+                } catch (TimeoutException e) {
+                    // a module that hangs in its activation must not keep the server from running
+                    LOG.error("A bundle did not finish starting within {} s; carrying on without waiting for it", START_TIMEOUT_SECONDS);
+                    break;
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     return;

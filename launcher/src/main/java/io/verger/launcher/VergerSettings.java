@@ -39,6 +39,7 @@ public final class VergerSettings {
     public static final String DB_PASSWORD = "VERGER_DB_PASSWORD";
     public static final String TRUSTED_CAS = "VERGER_TRUSTED_CAS";
     public static final String TRUSTED_PROXIES = "VERGER_TRUSTED_PROXIES";
+    public static final String CONSOLE_PORT = "VERGER_CONSOLE_PORT";
 
     public static final int DEFAULT_HTTPS_PORT = 8443;
 
@@ -214,6 +215,16 @@ public final class VergerSettings {
     /** Addresses (IPs or CIDRs, comma-separated) of TLS-terminating proxies allowed to pass a Client-Cert header. */
     public Optional<String> trustedProxies() {
         return get(TRUSTED_PROXIES);
+    }
+
+    /** Port of the Gogo console on 127.0.0.1 (default 8101; 0 turns it off). */
+    public int consolePort() {
+        return get(CONSOLE_PORT).map(v -> "0".equals(v.trim()) ? 0 : port(CONSOLE_PORT, v, 1, 65535)).orElse(8101);
+    }
+
+    /** Where modules uploaded through the API are kept (installed again at every start). */
+    public Path modulesDir() {
+        return dataDir().resolve("modules");
     }
 
     private Path path(String value) {
