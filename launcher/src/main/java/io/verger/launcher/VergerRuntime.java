@@ -122,6 +122,7 @@ public final class VergerRuntime implements AutoCloseable {
         p.put("org.apache.felix.http.jetty.sendServerHeader", "false");
 
         p.put("verger.product.name", settings.productName());
+        p.put("verger.organization.name", settings.organization());
         p.put("verger.version", Product.version());
         p.put("verger.home", settings.home().toString());
         p.put("verger.data", data.toString());

@@ -40,6 +40,7 @@ public final class VergerSettings {
     public static final String TRUSTED_CAS = "VERGER_TRUSTED_CAS";
     public static final String TRUSTED_PROXIES = "VERGER_TRUSTED_PROXIES";
     public static final String CONSOLE_PORT = "VERGER_CONSOLE_PORT";
+    public static final String ORGANIZATION = "VERGER_ORGANIZATION";
 
     public static final int DEFAULT_HTTPS_PORT = 8443;
 
@@ -184,6 +185,11 @@ public final class VergerSettings {
 
     public String productName() {
         return get(PRODUCT_NAME).orElse("Verger");
+    }
+
+    /** The organization shown in enrollment profiles (PayloadOrganization); defaults to the product name. */
+    public String organization() {
+        return get(ORGANIZATION).orElse(productName());
     }
 
     /** JDBC URL of the database; empty means embedded Derby under the data directory. */
