@@ -126,6 +126,21 @@ final class SimulatedDevice {
         return new SimulatedDevice(udid, kp, cert, server, mtls);
     }
 
+    /** A device that enrolled over the air: its identity is the key and certificate it got from the server's SCEP. */
+    static SimulatedDevice withIdentity(String udid, KeyPair keys, X509Certificate certificate, VergerHttps server) throws Exception {
+        KeyStore ks = KeyStore.getInstance("PKCS12");
+        ks.load(null, null);
+        ks.setKeyEntry("device", keys.getPrivate(), new char[0], new Certificate[] {certificate});
+        KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        kmf.init(ks, new char[0]);
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(server.trust);
+        SSLContext ssl = SSLContext.getInstance("TLS");
+        ssl.init(kmf.getKeyManagers(), tmf.getTrustManagers(), null);
+        HttpClient mtls = HttpClient.newBuilder().sslContext(ssl).connectTimeout(Duration.ofSeconds(5)).build();
+        return new SimulatedDevice(udid, keys, certificate, server, mtls);
+    }
+
     static KeyPair rsa() throws Exception {
         KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
         g.initialize(2048);

@@ -52,9 +52,9 @@ import java.util.function.Function;
  * activation under {@code <verger.data>/identity/} and reused afterwards, or is the operator's,
  * from PEM or PKCS#12 files named in the configuration.
  */
-@Component(service = CertificateAuthority.class, configurationPid = IdentityConfiguration.PID)
+@Component(service = {CertificateAuthority.class, ScepAuthority.class}, configurationPid = IdentityConfiguration.PID)
 @Designate(ocd = IdentityConfiguration.class)
-public class DeviceCertificateAuthority implements CertificateAuthority {
+public class DeviceCertificateAuthority implements CertificateAuthority, ScepAuthority {
 
     /** Framework property naming the data directory; the built-in CA lives in its {@code identity} folder. */
     static final String DATA_PROPERTY = "verger.data";
@@ -131,8 +131,14 @@ public class DeviceCertificateAuthority implements CertificateAuthority {
         return credentials().chain();
     }
 
+    @Override
+    public java.security.PrivateKey privateKey() {
+        return credentials().key();
+    }
+
     /** @return the validity the CA gives identities by default, and the longest it issues */
-    Duration defaultValidity() {
+    @Override
+    public Duration defaultValidity() {
         return maxValidity;
     }
 

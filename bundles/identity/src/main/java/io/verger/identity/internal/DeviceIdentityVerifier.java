@@ -41,6 +41,12 @@ import java.util.function.Function;
  * checked, so the verifier must not exist (the transport then answers 503 rather than letting a
  * device act unchecked); with one, a storage or CA bundle replaced at runtime is swapped in without
  * deactivating the verifier or failing requests in flight.
+ *
+ * <p>Renewed identities: a new identity from re-enrollment (a new profile, a new SCEP PKCSReq) is bound
+ * by the device's next Authenticate ({@link #bind}). A SCEP renewal signed with the device's current,
+ * still valid identity is bound by the SCEP server to that identity's enrollment as soon as it is
+ * issued (possession of the old key proves it is the same device), so the device may use it at once
+ * without an Authenticate; the old binding is kept until the old certificate expires.
  */
 @Component(service = IdentityVerifier.class, configurationPid = IdentityConfiguration.PID)
 public class DeviceIdentityVerifier implements IdentityVerifier {

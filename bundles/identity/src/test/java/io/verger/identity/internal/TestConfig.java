@@ -28,6 +28,27 @@ final class TestConfig {
                 });
     }
 
+    /** @param keyValues method name, value, ... of an {@link EnrollmentConfiguration} */
+    static EnrollmentConfiguration enrollment(Object... keyValues) {
+        return of(EnrollmentConfiguration.class, keyValues);
+    }
+
+    static <T> T of(Class<T> type, Object... keyValues) {
+        Map<String, Object> values = new HashMap<>();
+        for (int i = 0; i < keyValues.length; i += 2) {
+            values.put((String) keyValues[i], keyValues[i + 1]);
+        }
+        return type.cast(Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type}, (proxy, method, args) -> {
+            if (method.getName().equals("annotationType")) {
+                return type;
+            }
+            if (method.getDefaultValue() == null) {
+                return method.getName().equals("toString") ? "TestConfig" + values : method.invoke(values, args);
+            }
+            return values.getOrDefault(method.getName(), method.getDefaultValue());
+        }));
+    }
+
     static Map<String, String> properties(String... keyValues) {
         Map<String, String> properties = new HashMap<>();
         for (int i = 0; i < keyValues.length; i += 2) {

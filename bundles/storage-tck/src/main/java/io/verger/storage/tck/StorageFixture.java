@@ -3,6 +3,7 @@ package io.verger.storage.tck;
 import io.verger.api.storage.BootstrapTokenStore;
 import io.verger.api.storage.CertAuthStore;
 import io.verger.api.storage.CommandQueue;
+import io.verger.api.storage.EnrollmentSecretStore;
 import io.verger.api.storage.EnrollmentStore;
 import io.verger.api.storage.InventoryStore;
 import io.verger.api.storage.PolicyStore;
@@ -28,4 +29,6 @@ public interface StorageFixture {
     InventoryStore inventory();
 
     PolicyStore policies();
+
+    EnrollmentSecretStore enrollmentSecrets();
 }

@@ -3,6 +3,7 @@ package io.verger.storage.jpa.internal;
 import io.verger.api.storage.BootstrapTokenStore;
 import io.verger.api.storage.CertAuthStore;
 import io.verger.api.storage.CommandQueue;
+import io.verger.api.storage.EnrollmentSecretStore;
 import io.verger.api.storage.EnrollmentStore;
 import io.verger.api.storage.InventoryStore;
 import io.verger.api.storage.PolicyStore;
@@ -15,7 +16,7 @@ import java.sql.Statement;
 final class JpaStorageFixture implements StorageFixture {
 
     private static final String[] TABLES = {"command_queue", "command", "enrollment", "cert_binding", "bootstrap_token",
-            "push_certificate", "inventory", "policy_assignment", "policy_install", "policy"};
+            "push_certificate", "inventory", "policy_assignment", "policy_install", "policy", "enrollment_secret"};
 
     final Database db;
     private final JdbcEnrollmentStore enrollments;
@@ -25,6 +26,7 @@ final class JpaStorageFixture implements StorageFixture {
     private final JpaPushCertStore pushCerts;
     private final JpaInventoryStore inventory;
     private final JpaPolicyStore policies;
+    private final JdbcEnrollmentSecretStore enrollmentSecrets;
 
     JpaStorageFixture(Database db) {
         this.db = db;
@@ -35,6 +37,7 @@ final class JpaStorageFixture implements StorageFixture {
         pushCerts = new JpaPushCertStore(db);
         inventory = new JpaInventoryStore(db);
         policies = new JpaPolicyStore(db);
+        enrollmentSecrets = new JdbcEnrollmentSecretStore(db);
     }
 
     /** Deletes every row, keeping the schema. */
@@ -83,5 +86,10 @@ final class JpaStorageFixture implements StorageFixture {
     @Override
     public PolicyStore policies() {
         return policies;
+    }
+
+    @Override
+    public EnrollmentSecretStore enrollmentSecrets() {
+        return enrollmentSecrets;
     }
 }

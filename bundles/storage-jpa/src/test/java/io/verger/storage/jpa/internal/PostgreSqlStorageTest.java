@@ -3,6 +3,7 @@ package io.verger.storage.jpa.internal;
 import io.verger.storage.tck.BootstrapTokenStoreConformance;
 import io.verger.storage.tck.CertAuthStoreConformance;
 import io.verger.storage.tck.CommandQueueConformance;
+import io.verger.storage.tck.EnrollmentSecretStoreConformance;
 import io.verger.storage.tck.EnrollmentStoreConformance;
 import io.verger.storage.tck.InventoryStoreConformance;
 import io.verger.storage.tck.PolicyStoreConformance;
@@ -94,6 +95,14 @@ class PostgreSqlStorageTest {
 
     @Nested
     class Policies extends PolicyStoreConformance {
+        @Override
+        protected StorageFixture fixture() {
+            return clean();
+        }
+    }
+
+    @Nested
+    class EnrollmentSecrets extends EnrollmentSecretStoreConformance {
         @Override
         protected StorageFixture fixture() {
             return clean();
