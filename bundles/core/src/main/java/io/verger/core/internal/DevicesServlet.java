@@ -30,6 +30,8 @@ import io.verger.api.storage.CommandResult;
 import io.verger.api.storage.DeviceFacts;
 import io.verger.api.storage.Enrollment;
 import io.verger.api.storage.EnrollmentFilter;
+import io.verger.api.storage.Inventory;
+import io.verger.api.storage.InventoryStore;
 import io.verger.api.storage.QueuedCommand;
 import io.verger.plist.PlistCodec;
 import io.verger.plist.PlistException;
@@ -44,7 +46,10 @@ import jakarta.servlet.http.HttpServletResponse;
  * <li>{@code GET /api/v1/devices?enabled=&platform=&seenSince=&seenBefore=&after=&limit=} — paged enrollments</li>
  * <li>{@code GET /api/v1/devices/{id}} — one enrollment: facts, last seen, channels</li>
  * <li>{@code GET /api/v1/devices/{id}/commands?limit=} — its queue and history, results as JSON</li>
- * <li>{@code POST /api/v1/devices/{id}/commands} — {@code {"plist": "<raw command plist>"}}: queue and push</li>
+ * <li>{@code GET /api/v1/devices/{id}/inventory} — the latest reported inventory (DeviceInformation, SecurityInfo, ...)</li>
+ * <li>{@code POST /api/v1/devices/{id}/commands} — {@code {"requestType": "DeviceLock", "params": {...}, "force"?,
+ * "priority"?, "ttlSeconds"?}} (typed, validated, checked against the device) or {@code {"plist": "<raw command
+ * plist>"}}: queue and push</li>
  * <li>{@code DELETE /api/v1/devices/{id}/commands/{uuid}} — cancel a queued command</li>
  * </ul>
  */
@@ -64,6 +69,9 @@ public final class DevicesServlet extends HttpServlet {
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
     private volatile PushDispatcher push;
 
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    private volatile InventoryStore inventory;
+
     private record Path(EnrollmentId id, String sub, String uuid) {
     }
 
@@ -76,6 +84,8 @@ public final class DevicesServlet extends HttpServlet {
                 ApiJson.write(resp, 200, list(p, req));
             } else if (path.sub() == null) {
                 ApiJson.write(resp, 200, device(p, path.id()));
+            } else if ("inventory".equals(path.sub()) && path.uuid() == null) {
+                ApiJson.write(resp, 200, inventory(p, path.id()));
             } else if ("commands".equals(path.sub()) && path.uuid() == null) {
                 ApiJson.write(resp, 200, commands(p, path.id(), intParam(req, "limit", DEFAULT_PAGE)));
             } else if ("commands".equals(path.sub())) {
@@ -106,11 +116,29 @@ public final class DevicesServlet extends HttpServlet {
             } catch (IOException e) {
                 throw MdmException.badRequest("body is not JSON: " + e.getMessage());
             }
+            boolean noPush = json != null && json.path("nopush").asBoolean(false) || req.getParameter("nopush") != null;
+            if (json != null && json.isObject() && json.has("requestType") && !json.has("plist")) {
+                CommandsServlet.Outcome o = CommandsServlet.enqueue(p, push, inventory, TypedCommands.Request.parse(json),
+                        List.of(path.id()), noPush, true);
+                @SuppressWarnings("unchecked")
+                Map<String, Object> c = ((List<Map<String, Object>>) o.body().get("commands")).get(0);
+                Map<String, Object> out = new LinkedHashMap<>();
+                out.put("commandUuid", c.get("commandUuid"));
+                out.put("requestType", o.body().get("requestType"));
+                if (c.containsKey("pin")) {
+                    out.put("pin", c.get("pin"));
+                }
+                if (o.body().containsKey("forced")) {
+                    out.put("forced", o.body().get("forced"));
+                }
+                out.put("enqueue", c.get("enqueue"));
+                ApiJson.write(resp, o.status() == 207 ? 201 : o.status(), out);
+                return;
+            }
             if (json == null || !json.isObject() || !json.path("plist").isTextual()) {
-                throw MdmException.badRequest("expected {\"plist\": \"<raw command plist>\"}");
+                throw MdmException.badRequest("expected {\"requestType\": \"...\", \"params\": {...}} or {\"plist\": \"<raw command plist>\"}");
             }
             RawCommand command = RawCommand.parse(json.get("plist").asText().getBytes(StandardCharsets.UTF_8), PlistCodec.withDefaults());
-            boolean noPush = json.path("nopush").asBoolean(false) || req.getParameter("nopush") != null;
             EnqueueServlet.Result r = EnqueueServlet.enqueueAndPush(p, push, command, List.of(path.id()), noPush);
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("commandUuid", command.commandUuid());
@@ -308,11 +336,38 @@ public final class DevicesServlet extends HttpServlet {
         return out;
     }
 
+    private Map<String, Object> inventory(MdmProtocol p, EnrollmentId id) {
+        requireDevice(p, id);
+        InventoryStore store = inventory;
+        if (store == null) {
+            throw MdmException.unavailable("no InventoryStore installed (storage module missing)");
+        }
+        Optional<Inventory> inv = store.find(id);
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("id", id.deviceChannel().format());
+        out.put("updatedAt", inv.map(i -> i.updatedAt().toString()).orElse(null));
+        Map<String, Object> values = new java.util.TreeMap<>();
+        inv.ifPresent(i -> i.values().forEach((k, v) -> values.put(k, ApiJson.fromPlist(v))));
+        out.put("values", values);
+        return out;
+    }
+
     static Map<String, Object> command(CommandRecord r) {
         QueuedCommand c = r.command();
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("commandUuid", c.commandUuid());
         m.put("requestType", c.requestType());
+        if ("DeviceLock".equals(c.requestType()) || "EraseDevice".equals(c.requestType())) {
+            // the Find My PIN unlocks the Mac: admins need to read it back
+            try {
+                if (PlistCodec.withDefaults().decodeDictionary(c.plist()).get("Command") instanceof Map<?, ?> cmd
+                        && TypedCommands.pinOf(cmd) != null) {
+                    m.put("pin", TypedCommands.pinOf(cmd));
+                }
+            } catch (PlistException e) {
+                LOG.debug("Command {} has no readable plist: {}", c.commandUuid(), e.getMessage());
+            }
+        }
         m.put("state", r.state().name());
         m.put("createdAt", c.createdAt().toString());
         m.put("updatedAt", r.updatedAt().toString());

@@ -84,14 +84,20 @@ public final class EnqueueServlet extends HttpServlet {
 
     /** Queues a command for ids and pushes them; shared with the JSON API. */
     static Result enqueueAndPush(MdmProtocol p, PushDispatcher push, RawCommand command, List<EnrollmentId> ids, boolean noPush) {
-        Instant now = Instant.now();
+        return enqueueAndPush(p, push, QueuedCommand.of(command.commandUuid(), command.requestType(), command.plist(), Instant.now()),
+                ids, noPush);
+    }
+
+    /** Queues a command (with its priority and expiry) for ids and pushes them. */
+    static Result enqueueAndPush(MdmProtocol p, PushDispatcher push, QueuedCommand command, List<EnrollmentId> ids, boolean noPush) {
+        Instant now = command.createdAt();
         Map<String, Map<String, Object>> status = new LinkedHashMap<>();
         for (EnrollmentId id : ids) {
             status.put(id.format(), new LinkedHashMap<>());
         }
         Set<EnrollmentId> refused;
         try {
-            refused = p.queue().enqueue(QueuedCommand.of(command.commandUuid(), command.requestType(), command.plist(), now), ids);
+            refused = p.queue().enqueue(command, ids);
         } catch (IllegalArgumentException e) {
             throw new MdmException(409, e.getMessage());
         }
@@ -110,13 +116,11 @@ public final class EnqueueServlet extends HttpServlet {
                     MdmEvents.COMMAND_UUID, command.commandUuid(), MdmEvents.REQUEST_TYPE, command.requestType()));
         }
         Map<String, Object> body = new LinkedHashMap<>();
-        boolean pushFailed = false;
         if (noPush) {
             body.put("no_push", true);
         } else if (!queued.isEmpty()) {
             if (push == null) {
                 body.put("push_error", "no push module installed (a PushProvider service, e.g. the push-apns bundle)");
-                pushFailed = true;
             } else {
                 try {
                     push.push(queued).forEach((id, o) -> {
@@ -128,7 +132,6 @@ public final class EnqueueServlet extends HttpServlet {
                     });
                 } catch (PushDispatcher.NoPushProvider e) {
                     body.put("push_error", e.getMessage());
-                    pushFailed = true;
                 }
             }
         }
@@ -146,10 +149,8 @@ public final class EnqueueServlet extends HttpServlet {
         if (queued.isEmpty()) {
             body.put("command_error", "the command was queued for no enrollment");
         }
+        // a push failure does not fail the call: the command is queued and is delivered at the device's next connect
         int code = queued.isEmpty() ? 404 : (queued.size() < ids.size() ? 207 : 200);
-        if (pushFailed && code == 200) {
-            code = 200; // the command is queued; it is delivered at the device's next connect
-        }
         return new Result(code, body);
     }
 

@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.osgi.framework.ServiceReference;
 import org.osgi.service.component.annotations.Activate;
@@ -85,7 +84,12 @@ public class MdmProtocol {
     private volatile IdentityVerifier identities;
     private volatile DeclarativeManagement declarativeManagement;
     private final Map<ServiceReference<TokenService>, TokenService> tokenServices = new ConcurrentHashMap<>();
-    private final List<CommandType> commandTypes = new CopyOnWriteArrayList<>();
+    /** Installed command types by service id; for a RequestType the highest service.ranking wins (then the lowest id). */
+    private final Map<Long, RankedType> commandTypes = new ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicLong localIds = new java.util.concurrent.atomic.AtomicLong(Long.MIN_VALUE);
+
+    record RankedType(CommandType type, int ranking, long serviceId) {
+    }
     final MdmEventPublisher events = new MdmEventPublisher();
 
     private volatile Clock clock = Clock.systemUTC();
@@ -352,26 +356,42 @@ public class MdmProtocol {
     }
 
     private void handleResult(CommandReport report) {
-        for (CommandType type : commandTypes) {
-            String rt;
-            try {
-                rt = type.requestType();
-            } catch (RuntimeException e) {
-                continue;
-            }
-            if (!report.requestType().equals(rt)) {
-                continue;
-            }
-            try {
-                type.handleResult(report);
-            } catch (RuntimeException e) {
-                LOG.warn("Command type {} failed to handle the result of {} from {}: {}", rt, report.commandUuid(),
-                        report.enrollmentId().format(), e.toString());
-                events.post(MdmEvents.COMMAND_HANDLER_FAILED, report.enrollmentId(), report.receivedAt(),
-                        Map.of(MdmEvents.COMMAND_UUID, report.commandUuid(), MdmEvents.REQUEST_TYPE, rt, MdmEvents.REASON, e.toString()));
-            }
+        Optional<CommandType> match = commandType(report.requestType());
+        if (match.isEmpty()) {
             return;
         }
+        CommandType type = match.get();
+        try {
+            type.handleResult(report);
+        } catch (RuntimeException e) {
+            LOG.warn("Command type {} failed to handle the result of {} from {}: {}", report.requestType(), report.commandUuid(),
+                    report.enrollmentId().format(), e.toString());
+            events.post(MdmEvents.COMMAND_HANDLER_FAILED, report.enrollmentId(), report.receivedAt(),
+                    Map.of(MdmEvents.COMMAND_UUID, report.commandUuid(), MdmEvents.REQUEST_TYPE, report.requestType(),
+                            MdmEvents.REASON, e.toString()));
+        }
+    }
+
+    /**
+     * @param requestType a RequestType
+     * @return the installed command type for it with the highest {@code service.ranking} (then the lowest service
+     *         id), skipping a type that fails to name itself; empty when none is installed
+     */
+    Optional<CommandType> commandType(String requestType) {
+        RankedType best = null;
+        for (RankedType r : commandTypes.values()) {
+            String rt;
+            try {
+                rt = r.type().requestType();
+            } catch (RuntimeException e) {
+                continue;
+            }
+            if (requestType.equals(rt) && (best == null || r.ranking() > best.ranking()
+                    || (r.ranking() == best.ranking() && r.serviceId() < best.serviceId()))) {
+                best = r;
+            }
+        }
+        return best == null ? Optional.empty() : Optional.of(best.type());
     }
 
     // ---- shared ------------------------------------------------------------------------------------------
@@ -501,13 +521,34 @@ public class MdmProtocol {
         tokenServices.remove(ref);
     }
 
-    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    @Reference(name = "commandType", service = CommandType.class, cardinality = ReferenceCardinality.MULTIPLE,
+            policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY,
+            unbind = "unbindCommandType", updated = "updatedCommandType")
+    void bindCommandType(CommandType t, Map<String, Object> props) {
+        long id = props.get(org.osgi.framework.Constants.SERVICE_ID) instanceof Long l ? l : localIds.incrementAndGet();
+        int ranking = props.get(org.osgi.framework.Constants.SERVICE_RANKING) instanceof Integer i ? i : 0;
+        commandTypes.put(id, new RankedType(t, ranking, id));
+    }
+
+    void updatedCommandType(CommandType t, Map<String, Object> props) {
+        bindCommandType(t, props);
+    }
+
+    void unbindCommandType(CommandType t, Map<String, Object> props) {
+        if (props.get(org.osgi.framework.Constants.SERVICE_ID) instanceof Long l) {
+            commandTypes.remove(l);
+        } else {
+            commandTypes.values().removeIf(r -> r.type() == t);
+        }
+    }
+
+    /** Adds a command type with ranking 0 (tests, and callers outside the service registry). */
     void addCommandType(CommandType t) {
-        commandTypes.add(t);
+        bindCommandType(t, Map.of());
     }
 
     void removeCommandType(CommandType t) {
-        commandTypes.remove(t);
+        commandTypes.values().removeIf(r -> r.type() == t);
     }
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)

@@ -95,7 +95,7 @@ public final class PushApiServlet extends HttpServlet {
         }
     }
 
-    private static List<EnrollmentId> ids(JsonNode node) {
+    static List<EnrollmentId> ids(JsonNode node) {
         if (!node.isArray() || node.isEmpty()) {
             throw MdmException.badRequest("ids must be a non-empty array of enrollment ids");
         }
@@ -113,7 +113,7 @@ public final class PushApiServlet extends HttpServlet {
         return new ArrayList<>(ids);
     }
 
-    private static List<EnrollmentId> matching(MdmProtocol proto, JsonNode f) {
+    static List<EnrollmentId> matching(MdmProtocol proto, JsonNode f) {
         if (!f.isObject()) {
             throw MdmException.badRequest("filter must be an object");
         }

@@ -6,6 +6,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.osgi.framework.Constants;
+import org.osgi.framework.ServiceReference;
 
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
@@ -37,19 +41,36 @@ public final class CommandTypesServlet extends HttpServlet {
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(CommandTypesServlet.class);
 
-    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
-    private volatile List<CommandType> commandTypes;
+    private final Map<ServiceReference<CommandType>, CommandType> commandTypes = new ConcurrentHashMap<>();
+
+    @Reference(service = CommandType.class, cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY, unbind = "removeCommandType")
+    void addCommandType(ServiceReference<CommandType> ref, CommandType type) {
+        commandTypes.put(ref, type);
+    }
+
+    void removeCommandType(ServiceReference<CommandType> ref) {
+        commandTypes.remove(ref);
+    }
 
     @Override
     protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
-        List<CommandType> snapshot = commandTypes;
+        // highest service.ranking first (then lowest service.id): the one the server uses for a RequestType
+        List<Map.Entry<ServiceReference<CommandType>, CommandType>> snapshot = new ArrayList<>(commandTypes.entrySet());
+        snapshot.sort(Map.Entry.<ServiceReference<CommandType>, CommandType>comparingByKey().reversed());
         Map<String, JsonNode> byType = new TreeMap<>();
-        for (CommandType type : snapshot == null ? List.<CommandType>of() : snapshot) {
+        Map<String, Integer> overridden = new TreeMap<>();
+        for (Map.Entry<ServiceReference<CommandType>, CommandType> service : snapshot) {
+            CommandType type = service.getValue();
             String requestType;
             try {
                 requestType = type.requestType();
             } catch (RuntimeException e) {
                 LOG.warn("Command type {} failed to name itself: {}", type.getClass().getName(), e.toString());
+                continue;
+            }
+            if (byType.containsKey(requestType)) {
+                overridden.merge(requestType, 1, Integer::sum);
                 continue;
             }
             Map<String, Object> entry = new LinkedHashMap<>();
@@ -61,6 +82,9 @@ public final class CommandTypesServlet extends HttpServlet {
                 entry.put("description", d.description());
                 entry.put("parameters", d.parameters());
                 entry.put("platforms", d.platforms());
+                Object ranking = service.getKey().getProperty(Constants.SERVICE_RANKING);
+                entry.put("ranking", ranking instanceof Integer i ? i : 0);
+                entry.put("bundle", service.getKey().getBundle() == null ? null : service.getKey().getBundle().getSymbolicName());
                 node = Json.MAPPER.valueToTree(entry);
             } catch (RuntimeException e) {
                 LOG.warn("Command type {} failed to describe itself: {}", requestType, e.toString());
@@ -71,6 +95,11 @@ public final class CommandTypesServlet extends HttpServlet {
             }
             byType.putIfAbsent(requestType, node);
         }
+        overridden.forEach((rt, n) -> {
+            if (byType.get(rt) instanceof com.fasterxml.jackson.databind.node.ObjectNode o) {
+                o.put("overrides", n);
+            }
+        });
         List<JsonNode> list = new ArrayList<>(byType.values());
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("count", list.size());
