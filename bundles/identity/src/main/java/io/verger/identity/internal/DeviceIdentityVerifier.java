@@ -193,8 +193,35 @@ public class DeviceIdentityVerifier implements IdentityVerifier {
         return verified(MdmSignature.verify(signature, body, provider), IdentitySource.MDM_SIGNATURE);
     }
 
+    /**
+     * Chains that passed path validation recently: a device presents the same identity on every request, and PKIX
+     * path building is costly. An entry holds for {@link #VALIDATION_CACHE_SECONDS} at most, never past the
+     * certificate's expiry, and only for the same set of trusted issuers; the cache is bounded.
+     */
+    private final java.util.concurrent.ConcurrentHashMap<ValidatedKey, Long> validated = new java.util.concurrent.ConcurrentHashMap<>();
+    static final long VALIDATION_CACHE_SECONDS = 300;
+    static final int VALIDATION_CACHE_LIMIT = 100_000;
+
+    private record ValidatedKey(List<X509Certificate> chain, List<X509Certificate> issuers) {
+    }
+
+    private void validate(List<X509Certificate> chain) throws IdentityVerificationException {
+        List<X509Certificate> issuers = trustedIssuers();
+        long now = clock.millis();
+        ValidatedKey key = new ValidatedKey(List.copyOf(chain), issuers);
+        Long until = validated.get(key);
+        if (until != null && now < until) {
+            return;
+        }
+        IdentityChainValidator.validate(chain, issuers, clock.instant());
+        if (validated.size() >= VALIDATION_CACHE_LIMIT) {
+            validated.clear();
+        }
+        validated.put(key, Math.min(now + VALIDATION_CACHE_SECONDS * 1000, chain.get(0).getNotAfter().getTime()));
+    }
+
     private VerifiedIdentity verified(List<X509Certificate> chain, IdentitySource source) throws IdentityVerificationException {
-        IdentityChainValidator.validate(chain, trustedIssuers(), clock.instant());
+        validate(chain);
         Optional<EnrollmentId> boundTo = store().enrollmentOf(CertificateFingerprint.of(chain.get(0)));
         return new VerifiedIdentity(chain, source, boundTo.map(EnrollmentId::deviceChannel).orElse(null));
     }

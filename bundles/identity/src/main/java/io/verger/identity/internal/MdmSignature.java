@@ -130,7 +130,9 @@ final class MdmSignature {
         String name = IdentityChainValidator.describe(chain.get(0));
         boolean verified;
         try {
-            verified = signer.verify(new JcaSimpleSignerInfoVerifierBuilder().setProvider(provider).build(signerHolder));
+            // the JDK's key and signature: BouncyCastle re-validates an RSA modulus (Miller-Rabin) every time it builds a key
+            // from a certificate, which made this the most expensive step of every device request
+            verified = signer.verify(new JcaSimpleSignerInfoVerifierBuilder().build(chain.get(0)));
         } catch (CMSSignerDigestMismatchException e) {
             throw new IdentityVerificationException(Reason.BAD_SIGNATURE, "the Mdm-Signature by " + name
                     + " was made over another body (" + digest + " message digest differs)", e);

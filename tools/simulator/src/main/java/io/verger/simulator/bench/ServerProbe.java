@@ -1,0 +1,52 @@
+package io.verger.simulator.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * The server process as Linux sees it: CPU time (user + system, from {@code /proc/<pid>/stat}) and resident memory
+ * ({@code VmRSS} in {@code /proc/<pid>/status}). Measures any server, whatever its language.
+ */
+public final class ServerProbe {
+
+    private final long pid;
+    private final long clockTicksPerSecond;
+
+    public ServerProbe(long pid, long clockTicksPerSecond) {
+        this.pid = pid;
+        this.clockTicksPerSecond = clockTicksPerSecond;
+    }
+
+    public long pid() {
+        return pid;
+    }
+
+    /** The pid in a pid file such as Verger's {@code <data>/verger.pid}. */
+    public static long readPidFile(Path file) throws IOException {
+        return Long.parseLong(Files.readString(file).trim());
+    }
+
+    /** CPU time the process has used so far, in nanoseconds (10 ms resolution with CLK_TCK 100). */
+    public long cpuNanos() throws IOException {
+        return parseCpuTicks(Files.readString(Path.of("/proc", Long.toString(pid), "stat"))) * (1_000_000_000L / clockTicksPerSecond);
+    }
+
+    /** Resident set size in bytes. */
+    public long rssBytes() throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
+            if (line.startsWith("VmRSS:")) {
+                return Long.parseLong(line.substring(6).trim().split("\\s+")[0]) * 1024;
+            }
+        }
+        throw new IOException("no VmRSS in /proc/" + pid + "/status");
+    }
+
+    /** utime + stime (fields 14 and 15) of a /proc/<pid>/stat line; the command name may hold spaces and parentheses. */
+    static long parseCpuTicks(String stat) {
+        String rest = stat.substring(stat.lastIndexOf(')') + 2);
+        String[] f = rest.split(" ");
+        // rest starts at field 3 (state)
+        return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+    }
+}
