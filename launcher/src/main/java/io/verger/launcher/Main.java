@@ -34,21 +34,25 @@ public final class Main {
         Logger log = LoggerFactory.getLogger(Main.class);
 
         long t0 = System.nanoTime();
+        java.util.concurrent.atomic.AtomicReference<org.osgi.framework.launch.Framework> started = new java.util.concurrent.atomic.AtomicReference<>();
+        // registered before any bundle starts: Ctrl-C during the start still stops the framework cleanly
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            org.osgi.framework.launch.Framework framework = started.get();
+            if (framework != null) {
+                log.info("Shutting down {}", settings.productName());
+                VergerRuntime.stop(framework);
+                log.info("{} stopped", settings.productName());
+            }
+        }, "verger-shutdown"));
         VergerRuntime runtime;
         try {
-            runtime = VergerRuntime.start(settings);
+            runtime = VergerRuntime.start(settings, started::set);
         } catch (Exception e) {
             log.error("{} failed to start: {}", settings.productName(), e.getMessage(), e);
             System.exit(1);
             return;
         }
         log.info("Framework up in {} ms", (System.nanoTime() - t0) / 1_000_000);
-        Thread hook = new Thread(() -> {
-            log.info("Shutting down {}", settings.productName());
-            runtime.close();
-            log.info("{} stopped", settings.productName());
-        }, "verger-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
         try {
             runtime.awaitStop();
         } catch (InterruptedException e) {

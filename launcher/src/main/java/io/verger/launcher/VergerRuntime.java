@@ -146,6 +146,15 @@ public final class VergerRuntime implements AutoCloseable {
     }
 
     public static VergerRuntime start(VergerSettings settings) throws IOException, GeneralSecurityException, BundleException {
+        return start(settings, framework -> { });
+    }
+
+    /**
+     * Starts Verger; {@code onInit} is called with the framework as soon as it exists, before any bundle starts, so that
+     * a shutdown hook can stop it cleanly even when Ctrl-C comes in the middle of the start.
+     */
+    public static VergerRuntime start(VergerSettings settings, java.util.function.Consumer<Framework> onInit)
+            throws IOException, GeneralSecurityException, BundleException {
         Prepared prepared = prepare(settings);
         if (prepared.apiKey().generatedKey() != null) {
             // printed once, on purpose on the console and not only in the log file
@@ -155,6 +164,7 @@ public final class VergerRuntime implements AutoCloseable {
         }
         Framework framework = new FrameworkFactory().newFramework(prepared.frameworkProperties());
         framework.init();
+        onInit.accept(framework);
         List<Bundle> installed = new ArrayList<>();
         List<Path> jars = new ArrayList<>(bundleJars(settings.bundleDir()));
         if (Files.isDirectory(settings.modulesDir())) {
@@ -189,6 +199,19 @@ public final class VergerRuntime implements AutoCloseable {
      */
     static final long START_TIMEOUT_SECONDS = 120;
 
+    /**
+     * Start order within the parallel start: the runtime services first (DS, configuration, HTTP), then the endpoints
+     * operators and load balancers poll ({@code /version}, {@code /health}), then everything else.
+     */
+    static int startRank(Bundle b) {
+        String name = b.getSymbolicName() == null ? "" : b.getSymbolicName();
+        return switch (name) {
+            case "org.apache.felix.scr", "org.apache.felix.configadmin", "org.apache.felix.log", "org.apache.felix.http.jetty12" -> 0;
+            case "io.verger.transport.http", "io.verger.logbridge" -> 1;
+            default -> 2;
+        };
+    }
+
     private static void startAll(List<Bundle> bundles) {
         ExecutorService pool = Executors.newFixedThreadPool(Math.max(2, Math.min(4, Runtime.getRuntime().availableProcessors() * 2)), r -> {
             Thread t = new Thread(r, "verger-bundle-start");
@@ -197,7 +220,9 @@ public final class VergerRuntime implements AutoCloseable {
         });
         try {
             List<Future<?>> starts = new ArrayList<>();
-            for (Bundle b : bundles) {
+            List<Bundle> ordered = new ArrayList<>(bundles);
+            ordered.sort(java.util.Comparator.comparingInt(VergerRuntime::startRank));
+            for (Bundle b : ordered) {
                 if (b.getHeaders().get(Constants.FRAGMENT_HOST) != null) {
                     continue;
                 }
@@ -248,6 +273,11 @@ public final class VergerRuntime implements AutoCloseable {
 
     @Override
     public void close() {
+        stop(framework);
+    }
+
+    /** Stops a framework and waits (bounded) for it: what Ctrl-C and {@code bin/verger stop} do. */
+    static void stop(Framework framework) {
         try {
             framework.stop();
             FrameworkEvent e = framework.waitForStop(30_000);
