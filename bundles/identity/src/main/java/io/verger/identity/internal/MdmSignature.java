@@ -60,6 +60,27 @@ final class MdmSignature {
         }
     }
 
+    /**
+     * Decoded certificates by their DER bytes: a device sends the same identity with every request, and decoding it
+     * again each time was a measurable share of the request. Bounded; a decoded certificate is immutable.
+     */
+    private static final java.util.concurrent.ConcurrentHashMap<java.nio.ByteBuffer, X509Certificate> DECODED =
+            new java.util.concurrent.ConcurrentHashMap<>();
+    static final int DECODED_LIMIT = 50_000;
+
+    private static X509Certificate decoded(byte[] der) throws java.security.cert.CertificateException {
+        java.nio.ByteBuffer key = java.nio.ByteBuffer.wrap(der);
+        X509Certificate cert = DECODED.get(key);
+        if (cert == null) {
+            cert = Pem.toX509(der);
+            if (DECODED.size() >= DECODED_LIMIT) {
+                DECODED.clear();
+            }
+            DECODED.put(key, cert);
+        }
+        return cert;
+    }
+
     private static List<X509Certificate> verifyParsed(byte[] signature, byte[] body, Provider provider) throws IdentityVerificationException {
         if (signature.length == 0) {
             throw new IdentityVerificationException(Reason.MALFORMED, "the Mdm-Signature is empty");
@@ -115,10 +136,10 @@ final class MdmSignature {
                         + "); exactly one, the device identity, is expected");
             }
             signerHolder = matches.iterator().next();
-            chain.add(Pem.toX509(signerHolder.getEncoded()));
+            chain.add(decoded(signerHolder.getEncoded()));
             for (X509CertificateHolder other : all) {
                 if (!other.equals(signerHolder)) {
-                    chain.add(Pem.toX509(other.getEncoded()));
+                    chain.add(decoded(other.getEncoded()));
                 }
             }
         } catch (IdentityVerificationException e) {
