@@ -195,7 +195,18 @@ class PolicyIT {
         // a change upgrades it: same identifier, new revision
         JsonNode updated = json("PUT", "/api/v1/policies/no-camera", 200, "{\"settings\":{\"allowCamera\":true,\"allowAppInstallation\":false}}");
         assertEquals(2, updated.get("revision").asLong());
-        assertEquals(2, json("GET", "/api/v1/policies/no-camera/versions", 200, null).size());
+        JsonNode versions = json("GET", "/api/v1/policies/no-camera/versions", 200, null);
+        assertEquals(2, versions.size());
+        assertEquals(1, versions.get(0).get("revision").asLong(), versions.toString());
+        assertEquals("No camera", versions.get(0).get("name").asText(), versions.toString());
+        assertEquals(false, versions.get(0).get("settings").get("allowCamera").asBoolean(), versions.toString());
+        assertEquals(updated.get("updatedAt").asText(), versions.get(1).get("updatedAt").asText(), versions.toString());
+        JsonNode assignments = json("GET", "/api/v1/policies/no-camera/assignments", 200, null);
+        assertEquals("[\"sales\"]", assignments.get("groups").toString(), assignments.toString());
+        assertEquals("[\"POLICY-MEMBER-1\"]", assignments.get("targeted").toString(), assignments.toString());
+        List<String> policyIds = ids(json("GET", "/api/v1/policies", 200, null));
+        assertTrue(policyIds.contains("no-camera") && policyIds.stream().noneMatch(id -> id.contains(":")),
+                "groups, targets and versions are not policies: " + policyIds);
         Map<String, Object> upgrade = await(member, request("InstallProfile"), Duration.ofSeconds(15));
         assertNotNull(upgrade, "upgrade");
         Map<String, Object> upgraded = verifiedProfile(upgrade);
@@ -296,5 +307,11 @@ class PolicyIT {
             Thread.sleep(100);
         }
         throw new AssertionError("expected " + status + " revision " + revision + " of " + policyId + " on " + udid + ", found " + s);
+    }
+
+    private static List<String> ids(JsonNode policies) {
+        List<String> out = new java.util.ArrayList<>();
+        policies.forEach(p -> out.add(p.get("id").asText()));
+        return out;
     }
 }

@@ -1,7 +1,8 @@
 /**
  * All state of a Verger server, behind small store interfaces shaped after NanoMDM's: enrollments
  * and their push data ({@link io.verger.api.storage.EnrollmentStore}), the command queue and its
- * results ({@link io.verger.api.storage.CommandQueue}), inventory, policies, push certificates,
+ * results ({@link io.verger.api.storage.CommandQueue}), inventory, policies with their targets, device groups and version history
+ * ({@link io.verger.api.storage.PolicyTargetStore}), push certificates,
  * certificate bindings, bootstrap tokens and the one-time secrets of enrollment
  * ({@link io.verger.api.storage.EnrollmentSecretStore}). Server nodes keep no state of their own, so any number
  * of nodes can share one store.
@@ -20,7 +21,7 @@
  * </ul>
  * Swapping the storage means replacing the one bundle that provides all these services.
  */
-@Version("1.1.0")
+@Version("1.2.0")
 @Export
 package io.verger.api.storage;
 

@@ -7,6 +7,7 @@ import io.verger.api.storage.EnrollmentSecretStore;
 import io.verger.api.storage.EnrollmentStore;
 import io.verger.api.storage.InventoryStore;
 import io.verger.api.storage.PolicyStore;
+import io.verger.api.storage.PolicyTargetStore;
 import io.verger.api.storage.PushCertStore;
 
 /**
@@ -29,6 +30,9 @@ public interface StorageFixture {
     InventoryStore inventory();
 
     PolicyStore policies();
+
+    /** @return the device groups, policy targets and history over the same database as {@link #policies()} */
+    PolicyTargetStore policyTargets();
 
     EnrollmentSecretStore enrollmentSecrets();
 }

@@ -24,6 +24,8 @@ import io.verger.api.EnrollmentId;
 import io.verger.api.policy.PolicyDescription;
 import io.verger.api.policy.PolicyModule;
 import io.verger.api.storage.Policy;
+import io.verger.api.storage.PolicyTargetStore;
+import io.verger.api.storage.PolicyTargets;
 import jakarta.servlet.Servlet;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
@@ -165,12 +167,12 @@ public final class PolicyApiServlet extends HttpServlet {
     private Object policies(String m, List<String> p, HttpServletRequest req) throws IOException {
         if (p.size() == 1) {
             return switch (m) {
-                case "GET" -> engine.records().policies().stream().map(this::policy).toList();
+                case "GET" -> engine.policies().stream().map(this::policy).toList();
                 case "POST" -> new Created(policy(create(body(req))));
                 default -> throw notAllowed(m, p);
             };
         }
-        Policy policy = engine.records().policy(p.get(1)).orElseThrow(() -> new ApiException(404, "no policy " + p.get(1)));
+        Policy policy = engine.policy(p.get(1)).orElseThrow(() -> new ApiException(404, "no policy " + p.get(1)));
         if (p.size() == 2) {
             return switch (m) {
                 case "GET" -> policy(policy);
@@ -206,12 +208,12 @@ public final class PolicyApiServlet extends HttpServlet {
                     if (!"GET".equals(m)) {
                         throw notAllowed(m, p);
                     }
-                    return engine.records().history(policy.id()).stream().map(h -> {
+                    return engine.targets().revisions(policy.id()).stream().map(h -> {
                         Map<String, Object> v = new LinkedHashMap<>();
-                        v.put("revision", EngineRecords.revisionOf(h));
+                        v.put("revision", h.revision());
                         v.put("name", h.name());
-                        v.put("settings", SettingsJson.toJson(h.settings().get("settings")));
-                        v.put("updatedAt", h.settings().get("updatedAt"));
+                        v.put("settings", SettingsJson.toJson(h.settings()));
+                        v.put("updatedAt", h.savedAt().toString());
                         return v;
                     }).toList();
                 default:
@@ -236,7 +238,7 @@ public final class PolicyApiServlet extends HttpServlet {
 
     private Policy create(JsonNode json) {
         String id = json.hasNonNull("id") ? json.get("id").asText() : UUID.randomUUID().toString();
-        if (!EngineRecords.NAME.matcher(id).matches()) {
+        if (!PolicyEngine.NAME.matcher(id).matches()) {
             throw new ApiException(400, "id: expected 1 to 64 letters, digits, '-' or '_', found '" + id + "'");
         }
         String payloadType = json.hasNonNull("payloadType") ? json.get("payloadType").asText() : json.path("module").asText("");
@@ -247,7 +249,7 @@ public final class PolicyApiServlet extends HttpServlet {
         if (name.isBlank()) {
             throw new ApiException(400, "name: required");
         }
-        if (engine.records().policy(id).isPresent()) {
+        if (engine.policy(id).isPresent()) {
             throw new ApiException(409, "policy " + id + " exists");
         }
         PolicyModule module = engine.module(payloadType).orElseThrow(() -> new ApiException(422, "policy module " + payloadType + " is not installed"));
@@ -267,10 +269,10 @@ public final class PolicyApiServlet extends HttpServlet {
     }
 
     private Map<String, Object> assignments(String policyId) {
-        Targets t = engine.records().targets(policyId);
+        PolicyTargets t = engine.targets().targets(policyId);
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("all", t.all());
-        out.put("ids", engine.records().store().assignees(policyId).stream().map(EnrollmentId::format).toList());
+        out.put("ids", engine.store().assignees(policyId).stream().map(EnrollmentId::format).toList());
         out.put("groups", t.groups());
         Map<String, Object> filter = new LinkedHashMap<>();
         if (t.platform() != null) {
@@ -290,14 +292,15 @@ public final class PolicyApiServlet extends HttpServlet {
     private void assign(String policyId, JsonNode json) {
         List<EnrollmentId> ids = ids(json);
         List<String> groups = new ArrayList<>();
+        PolicyTargetStore store = engine.targets();
         json.path("groups").forEach(g -> {
-            if (!engine.records().groupExists(g.asText())) {
+            if (!PolicyEngine.NAME.matcher(g.asText()).matches() || !store.groupExists(g.asText())) {
                 throw new ApiException(422, "groups: no group " + g.asText());
             }
             groups.add(g.asText());
         });
         JsonNode f = json.path("filter");
-        Targets t = new Targets(json.path("all").asBoolean(false), groups, text(f, "platform"),
+        PolicyTargets t = new PolicyTargets(json.path("all").asBoolean(false), groups, text(f, "platform"),
                 text(f, "minOsVersion") != null ? text(f, "minOsVersion") : text(f, "osVersion"), text(f, "tag"));
         engine.assign(policyId, t, ids, true);
     }
@@ -334,24 +337,23 @@ public final class PolicyApiServlet extends HttpServlet {
     // ---- groups -------------------------------------------------------------------------------------------
 
     private Object groups(String m, List<String> p, HttpServletRequest req) throws IOException {
-        EngineRecords r = engine.records();
+        PolicyTargetStore groupStore = engine.targets();
         if (p.size() == 1) {
             switch (m) {
                 case "GET":
-                    return r.groups().stream().map(this::group).toList();
+                    return groupStore.groups().stream().map(this::group).toList();
                 case "POST": {
                     JsonNode json = body(req);
                     String name = json.path("name").asText("");
-                    if (!EngineRecords.NAME.matcher(name).matches()) {
+                    if (!PolicyEngine.NAME.matcher(name).matches()) {
                         throw new ApiException(400, "name: expected 1 to 64 letters, digits, '-' or '_', found '" + name + "'");
                     }
-                    if (r.groupExists(name)) {
+                    if (!groupStore.createGroup(name)) {
                         throw new ApiException(409, "group " + name + " exists");
                     }
-                    r.createGroup(name);
                     List<EnrollmentId> ids = ids(json);
                     if (!ids.isEmpty()) {
-                        r.addMembers(name, ids);
+                        groupStore.addMembers(name, ids);
                         engine.reconcileMembers(ids);
                     }
                     return new Created(group(name));
@@ -361,7 +363,7 @@ public final class PolicyApiServlet extends HttpServlet {
             }
         }
         String name = p.get(1);
-        if (!EngineRecords.NAME.matcher(name).matches() || !r.groupExists(name)) {
+        if (!PolicyEngine.NAME.matcher(name).matches() || !groupStore.groupExists(name)) {
             throw new ApiException(404, "no group " + name);
         }
         if (p.size() == 2) {
@@ -369,8 +371,8 @@ public final class PolicyApiServlet extends HttpServlet {
                 case "GET":
                     return group(name);
                 case "DELETE": {
-                    List<EnrollmentId> members = r.members(name);
-                    r.deleteGroup(name);
+                    List<EnrollmentId> members = groupStore.members(name);
+                    groupStore.deleteGroup(name);
                     engine.reconcileMembers(members);
                     return null;
                 }
@@ -379,20 +381,20 @@ public final class PolicyApiServlet extends HttpServlet {
             }
         }
         if (p.size() == 3 && "members".equals(p.get(2))) {
-            List<EnrollmentId> before = r.members(name);
+            List<EnrollmentId> before = groupStore.members(name);
             List<EnrollmentId> ids = "GET".equals(m) ? List.of() : ids(body(req));
             switch (m) {
                 case "GET":
                     return group(name);
                 case "PUT":
-                    r.removeMembers(name, before);
-                    r.addMembers(name, ids);
+                    groupStore.removeMembers(name, before);
+                    groupStore.addMembers(name, ids);
                     break;
                 case "POST":
-                    r.addMembers(name, ids);
+                    groupStore.addMembers(name, ids);
                     break;
                 case "DELETE":
-                    r.removeMembers(name, ids);
+                    groupStore.removeMembers(name, ids);
                     break;
                 default:
                     throw notAllowed(m, p);
@@ -408,7 +410,7 @@ public final class PolicyApiServlet extends HttpServlet {
     private Map<String, Object> group(String name) {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("name", name);
-        out.put("members", engine.records().members(name).stream().map(EnrollmentId::format).toList());
+        out.put("members", engine.targets().members(name).stream().map(EnrollmentId::format).toList());
         return out;
     }
 }

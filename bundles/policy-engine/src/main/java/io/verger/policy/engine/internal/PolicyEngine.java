@@ -14,6 +14,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.regex.Pattern;
 
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.Constants;
@@ -48,7 +49,10 @@ import io.verger.api.storage.EnrollmentStore;
 import io.verger.api.storage.Inventory;
 import io.verger.api.storage.InventoryStore;
 import io.verger.api.storage.Policy;
+import io.verger.api.storage.PolicyRevision;
 import io.verger.api.storage.PolicyStore;
+import io.verger.api.storage.PolicyTargetStore;
+import io.verger.api.storage.PolicyTargets;
 import io.verger.api.storage.QueuedCommand;
 import io.verger.plist.PlistCodec;
 
@@ -68,12 +72,17 @@ public final class PolicyEngine implements EventHandler {
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final int PAGE = 500;
 
+    /** Ids of policies and names of groups: what an identifier and an APNs-free URL path can carry as is. */
+    static final Pattern NAME = Pattern.compile("[A-Za-z0-9_-]{1,64}");
+
     @Reference
     private PolicyStore store;
     @Reference
     private EnrollmentStore enrollments;
     @Reference
     private CommandQueue queue;
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    private volatile PolicyTargetStore targets;
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
     private volatile InventoryStore inventory;
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
@@ -87,12 +96,10 @@ public final class PolicyEngine implements EventHandler {
     private final Map<EnrollmentId, Object> locks = new ConcurrentHashMap<>();
     private final PlistCodec codec = PlistCodec.withDefaults();
     private volatile String organization;
-    private EngineRecords records;
 
     @Activate
     void activate(BundleContext context) {
         organization = context.getProperty("verger.organization.name");
-        records = new EngineRecords(store);
     }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
@@ -119,8 +126,32 @@ public final class PolicyEngine implements EventHandler {
         }
     }
 
-    EngineRecords records() {
-        return records;
+    PolicyStore store() {
+        return store;
+    }
+
+    /**
+     * @return the store of device groups, policy targets and versions
+     * @throws ApiException 503 while no storage bundle provides one: deciding what a device should hold without it
+     *                      would remove the profiles of policies that target it through groups or filters
+     */
+    PolicyTargetStore targets() {
+        PolicyTargetStore t = targets;
+        if (t == null) {
+            throw new ApiException(503, "no PolicyTargetStore service: device groups, policy assignments and policy "
+                    + "versions are unavailable until the storage bundle provides one (is verger-storage-jpa 1.2 or later running?)");
+        }
+        return t;
+    }
+
+    /** @return every policy, in id order */
+    List<Policy> policies() {
+        return store.list();
+    }
+
+    /** @return the policy of an id, or empty (also for an id that no policy can have) */
+    Optional<Policy> policy(String id) {
+        return NAME.matcher(id).matches() ? store.find(id) : Optional.empty();
     }
 
     // ---- modules ------------------------------------------------------------------------------------------
@@ -161,13 +192,14 @@ public final class PolicyEngine implements EventHandler {
 
     Policy save(Policy policy) {
         validate(policy.payloadType(), policy.settings());
+        PolicyTargetStore history = targets();
         Policy saved;
         try {
             saved = store.save(policy);
         } catch (IllegalStateException e) {
             throw new ApiException(409, e.getMessage());
         }
-        records.recordRevision(saved);
+        history.appendRevision(PolicyRevision.of(saved));
         if (saved.revision() > 1) {
             reconcileTargets(saved.id(), Set.of());
         }
@@ -176,7 +208,7 @@ public final class PolicyEngine implements EventHandler {
 
     /** Deletes a policy: its profile is removed from the devices that hold it (unless its module is missing). */
     boolean delete(String policyId) {
-        Optional<Policy> p = records.policy(policyId);
+        Optional<Policy> p = policy(policyId);
         if (p.isEmpty()) {
             return false;
         }
@@ -192,18 +224,19 @@ public final class PolicyEngine implements EventHandler {
                 }
             }
         }
-        records.deleteAll(policyId);
+        store.delete(policyId); // its targets and versions go with it
         return true;
     }
 
     // ---- targets ------------------------------------------------------------------------------------------
 
-    void assign(String policyId, Targets targets, Collection<EnrollmentId> ids, boolean replace) {
+    void assign(String policyId, PolicyTargets spec, Collection<EnrollmentId> ids, boolean replace) {
+        PolicyTargetStore t = targets();
         Set<EnrollmentId> before = new HashSet<>(targeted(policyId));
         if (replace) {
             store.unassign(policyId, store.assignees(policyId));
         }
-        records.setTargets(policyId, targets);
+        t.setTargets(policyId, spec);
         if (!ids.isEmpty()) {
             store.assign(policyId, ids);
         }
@@ -211,18 +244,19 @@ public final class PolicyEngine implements EventHandler {
     }
 
     void unassignAll(String policyId) {
-        assign(policyId, Targets.NONE, List.of(), true);
+        assign(policyId, PolicyTargets.NONE, List.of(), true);
     }
 
     /** @return the enabled device channels a policy targets now */
     Set<EnrollmentId> targeted(String policyId) {
         Set<EnrollmentId> out = new LinkedHashSet<>();
-        Targets t = records.targets(policyId);
+        PolicyTargetStore groups = targets();
+        PolicyTargets t = groups.targets(policyId);
         for (EnrollmentId id : store.assignees(policyId)) {
             out.add(id);
         }
         for (String g : t.groups()) {
-            out.addAll(records.members(g));
+            out.addAll(groups.members(g));
         }
         if (t.all() || t.hasFilter()) {
             for (Enrollment e : enrolled()) {
@@ -234,7 +268,7 @@ public final class PolicyEngine implements EventHandler {
         return out;
     }
 
-    private boolean matches(Enrollment e, Targets t) {
+    private boolean matches(Enrollment e, PolicyTargets t) {
         Optional<Inventory> inv = inventory == null ? Optional.empty() : inventory.find(e.id());
         if (t.platform() != null) {
             Optional<Platform> p = inv.flatMap(Inventory::platform).or(() -> e.facts().platform());
@@ -244,24 +278,25 @@ public final class PolicyEngine implements EventHandler {
         }
         if (t.minOsVersion() != null) {
             String v = inv.flatMap(Inventory::osVersion).orElse(e.facts().osVersion());
-            if (!Targets.atLeast(v, t.minOsVersion())) {
+            if (!OsVersion.atLeast(v, t.minOsVersion())) {
                 return false;
             }
         }
-        return t.tag() == null || records.groupsOf(e.id()).contains(t.tag());
+        return t.tag() == null || targets().groupsOf(e.id()).contains(t.tag());
     }
 
     /** @return the policies that target a device now */
     List<Policy> desired(EnrollmentId id) {
         Map<String, Policy> out = new LinkedHashMap<>();
-        records.directlyAssigned(id).forEach(p -> out.put(p.id(), p));
+        PolicyTargetStore targetStore = targets();
+        store.assignedTo(id).forEach(p -> out.put(p.id(), p));
         Optional<Enrollment> e = enrollments.find(id);
-        List<String> groups = records.groupsOf(id);
-        for (Policy p : records.policies()) {
+        List<String> groups = targetStore.groupsOf(id);
+        for (Policy p : store.list()) {
             if (out.containsKey(p.id())) {
                 continue;
             }
-            Targets t = records.targets(p.id());
+            PolicyTargets t = targetStore.targets(p.id());
             if (t.all() && e.isPresent() || t.groups().stream().anyMatch(groups::contains)
                     || t.hasFilter() && e.isPresent() && matches(e.get(), t)) {
                 out.put(p.id(), p);
@@ -331,7 +366,7 @@ public final class PolicyEngine implements EventHandler {
                 if (wanted.contains(policyId)) {
                     continue;
                 }
-                Optional<Policy> p = records.policy(policyId);
+                Optional<Policy> p = policy(policyId);
                 if (p.isPresent() && module(p.get().payloadType()).isEmpty()) {
                     continue; // module missing: nothing is removed by accident
                 }
@@ -473,7 +508,7 @@ public final class PolicyEngine implements EventHandler {
         desired(id).forEach(p -> wanted.add(p.id()));
         for (String policyId : present) {
             if (!wanted.contains(policyId) && !store.installed(id).containsKey(policyId)) {
-                Optional<Policy> p = records.policy(policyId);
+                Optional<Policy> p = policy(policyId);
                 if (p.isEmpty() || module(p.get().payloadType()).isPresent()) {
                     // a managed profile of ours that no policy wants: record it so that reconcile removes it
                     store.markInstalled(id, policyId, 0);
@@ -558,7 +593,7 @@ public final class PolicyEngine implements EventHandler {
         }
         for (String policyId : installed.keySet()) {
             if (!seen.contains(policyId)) {
-                records.policy(policyId).ifPresent(p -> out.add(status(id, p, false, installed, history)));
+                policy(policyId).ifPresent(p -> out.add(status(id, p, false, installed, history)));
             }
         }
         return out;

@@ -93,8 +93,8 @@ class ProfileBuilderTest {
 
     @Test
     void osVersionsCompareAsNumbers() {
-        assertTrue(Targets.atLeast("17.10", "17.4"));
-        assertTrue(Targets.atLeast("17.4", "17.4.0"));
-        assertTrue(!Targets.atLeast("16.7.2", "17"));
+        assertTrue(OsVersion.atLeast("17.10", "17.4"));
+        assertTrue(OsVersion.atLeast("17.4", "17.4.0"));
+        assertTrue(!OsVersion.atLeast("16.7.2", "17"));
     }
 }

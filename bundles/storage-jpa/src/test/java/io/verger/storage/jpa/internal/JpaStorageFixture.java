@@ -7,6 +7,7 @@ import io.verger.api.storage.EnrollmentSecretStore;
 import io.verger.api.storage.EnrollmentStore;
 import io.verger.api.storage.InventoryStore;
 import io.verger.api.storage.PolicyStore;
+import io.verger.api.storage.PolicyTargetStore;
 import io.verger.api.storage.PushCertStore;
 import io.verger.storage.tck.StorageFixture;
 
@@ -16,7 +17,8 @@ import java.sql.Statement;
 final class JpaStorageFixture implements StorageFixture {
 
     private static final String[] TABLES = {"command_queue", "command", "enrollment", "cert_binding", "bootstrap_token",
-            "push_certificate", "inventory", "policy_assignment", "policy_install", "policy", "enrollment_secret"};
+            "push_certificate", "inventory", "policy_assignment", "policy_install", "policy_target_group", "policy_target", "policy_revision",
+            "policy", "device_group_member", "device_group", "enrollment_secret"};
 
     final Database db;
     private final JdbcEnrollmentStore enrollments;
@@ -27,6 +29,7 @@ final class JpaStorageFixture implements StorageFixture {
     private final JpaInventoryStore inventory;
     private final JpaPolicyStore policies;
     private final JdbcEnrollmentSecretStore enrollmentSecrets;
+    private final JdbcPolicyTargetStore policyTargets;
 
     JpaStorageFixture(Database db) {
         this.db = db;
@@ -38,6 +41,7 @@ final class JpaStorageFixture implements StorageFixture {
         inventory = new JpaInventoryStore(db);
         policies = new JpaPolicyStore(db);
         enrollmentSecrets = new JdbcEnrollmentSecretStore(db);
+        policyTargets = new JdbcPolicyTargetStore(db);
     }
 
     /** Deletes every row, keeping the schema. */
@@ -91,5 +95,10 @@ final class JpaStorageFixture implements StorageFixture {
     @Override
     public EnrollmentSecretStore enrollmentSecrets() {
         return enrollmentSecrets;
+    }
+
+    @Override
+    public PolicyTargetStore policyTargets() {
+        return policyTargets;
     }
 }

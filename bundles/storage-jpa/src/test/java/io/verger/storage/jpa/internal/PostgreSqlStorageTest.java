@@ -7,6 +7,7 @@ import io.verger.storage.tck.EnrollmentSecretStoreConformance;
 import io.verger.storage.tck.EnrollmentStoreConformance;
 import io.verger.storage.tck.InventoryStoreConformance;
 import io.verger.storage.tck.PolicyStoreConformance;
+import io.verger.storage.tck.PolicyTargetStoreConformance;
 import io.verger.storage.tck.PushCertStoreConformance;
 import io.verger.storage.tck.StorageFixture;
 import org.junit.jupiter.api.AfterAll;
@@ -103,6 +104,14 @@ class PostgreSqlStorageTest {
 
     @Nested
     class EnrollmentSecrets extends EnrollmentSecretStoreConformance {
+        @Override
+        protected StorageFixture fixture() {
+            return clean();
+        }
+    }
+
+    @Nested
+    class PolicyTargets extends PolicyTargetStoreConformance {
         @Override
         protected StorageFixture fixture() {
             return clean();

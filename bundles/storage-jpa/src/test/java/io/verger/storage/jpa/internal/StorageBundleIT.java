@@ -42,7 +42,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class StorageBundleIT {
 
     private static final String[] SERVICES = {"EnrollmentStore", "CommandQueue", "CertAuthStore", "BootstrapTokenStore",
-            "PushCertStore", "InventoryStore", "PolicyStore"};
+            "PushCertStore", "InventoryStore", "PolicyStore", "PolicyTargetStore"};
 
     @TempDir
     Path dir;
