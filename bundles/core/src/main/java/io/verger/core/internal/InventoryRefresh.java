@@ -45,7 +45,7 @@ public final class InventoryRefresh {
     static final String PID = "io.verger.inventory.refresh";
     private static final Logger LOG = LoggerFactory.getLogger(InventoryRefresh.class);
 
-    @ObjectClassDefinition(name = "Verger inventory refresh", description = "Periodic DeviceInformation and SecurityInfo queries")
+    @ObjectClassDefinition(name = "Verger inventory refresh", description = "Periodic DeviceInformation, SecurityInfo and ProfileList queries")
     @interface Config {
         @AttributeDefinition(description = "Refresh inventory periodically")
         boolean enabled() default true;
@@ -58,6 +58,10 @@ public final class InventoryRefresh {
 
         @AttributeDefinition(description = "At most this many devices are queried per run")
         int maxPerRun() default 500;
+
+        @AttributeDefinition(description = "Also ask for the ProfileList, so installed profiles are known and policies can repair drift "
+                + "(a profile removed on the device is installed again)")
+        boolean profileList() default true;
 
         @AttributeDefinition(description = "The DeviceInformation queries")
         String[] queries() default {"DeviceName", "OSVersion", "BuildVersion", "ModelName", "Model", "ProductName",
@@ -132,7 +136,8 @@ public final class InventoryRefresh {
                 Optional<Inventory> inv = store.find(e.id());
                 boolean old = inv.map(i -> i.updatedAt().isBefore(staleBefore)).orElse(true);
                 boolean pending = p.queue().pending(e.id(), now).stream()
-                        .anyMatch(q -> q.requestType().equals("DeviceInformation") || q.requestType().equals("SecurityInfo"));
+                        .anyMatch(q -> q.requestType().equals("DeviceInformation") || q.requestType().equals("SecurityInfo")
+                                || q.requestType().equals("ProfileList"));
                 if (e.tokenUpdates() > 0 && old && !pending) {
                     stale.add(e.id());
                 }
@@ -151,8 +156,13 @@ public final class InventoryRefresh {
             queries.add(q);
         }
         enqueue(p, info, stale, true);
+        boolean profiles = c.profileList() && p.commandType("ProfileList").isPresent();
         if (p.commandType("SecurityInfo").isPresent()) {
-            enqueue(p, ApiJson.MAPPER.createObjectNode().put("requestType", "SecurityInfo"), stale, false);
+            // one push for the whole batch: only the last command queued pushes
+            enqueue(p, ApiJson.MAPPER.createObjectNode().put("requestType", "SecurityInfo"), stale, profiles);
+        }
+        if (profiles) {
+            enqueue(p, ApiJson.MAPPER.createObjectNode().put("requestType", "ProfileList"), stale, false);
         }
         LOG.info("Inventory refresh queued for {} device(s) older than {} h", stale.size(), c.intervalHours());
         return stale.size();
