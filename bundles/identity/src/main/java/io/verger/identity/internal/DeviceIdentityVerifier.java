@@ -262,6 +262,10 @@ public class DeviceIdentityVerifier implements IdentityVerifier {
         CertAuthStore store = store();
         EnrollmentId device = enrollmentId.deviceChannel();
         CertificateFingerprint fingerprint = identity.fingerprint();
+        if (device.equals(identity.boundTo())) {
+            // looked up when the identity was verified, moments ago: the common case costs no second query
+            return;
+        }
         if (store.isBound(device, fingerprint)) {
             return;
         }
