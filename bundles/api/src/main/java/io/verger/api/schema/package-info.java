@@ -6,7 +6,7 @@
  * <p>The types mirror Apple's YAML schema ({@code mdm/commands}, {@code mdm/profiles}) so that a
  * description can be written by reading the schema file of its command or payload.
  */
-@Version("1.0.0")
+@Version("1.1.0")
 @Export
 package io.verger.api.schema;
 

@@ -3,12 +3,8 @@ package io.verger.core.internal;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
-import java.util.ArrayList;
-import java.util.Base64;
 import java.util.Collections;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -22,9 +18,9 @@ import io.verger.api.Platform;
 import io.verger.api.command.CommandDescription;
 import io.verger.api.command.CommandType;
 import io.verger.api.command.CommandValidationException;
-import io.verger.api.schema.PayloadKey;
+import io.verger.api.schema.JsonValues;
+import io.verger.api.schema.PayloadValidationException;
 import io.verger.api.schema.PlatformSupport;
-import io.verger.api.schema.ValueType;
 import io.verger.api.storage.Enrollment;
 import io.verger.api.storage.Inventory;
 import io.verger.api.storage.QueuedCommand;
@@ -187,106 +183,13 @@ final class TypedCommands {
 
     /** @return the parameters as unmodifiable plain-Java plist values; JSON nulls are left out */
     static Map<String, Object> params(CommandDescription d, JsonNode params) {
-        if (params == null) {
+        if (params == null || !params.isObject()) {
             return Map.of();
         }
-        return dictionary(params, d.parameters(), "");
-    }
-
-    private static Map<String, Object> dictionary(JsonNode object, List<PayloadKey> keys, String path) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        object.fields().forEachRemaining(f -> {
-            if (f.getValue().isNull()) {
-                return;
-            }
-            PayloadKey k = keys.stream().filter(x -> x.key().equals(f.getKey())).findFirst().orElse(null);
-            out.put(f.getKey(), value(f.getValue(), k, path.isEmpty() ? f.getKey() : path + "." + f.getKey()));
-        });
-        return Collections.unmodifiableMap(out);
-    }
-
-    private static Object value(JsonNode n, PayloadKey k, String path) {
-        ValueType type = k == null ? ValueType.ANY : k.type();
-        switch (type) {
-            case DATA:
-                if (n.isTextual()) {
-                    try {
-                        return Base64.getDecoder().decode(n.asText().replaceAll("\\s", ""));
-                    } catch (IllegalArgumentException e) {
-                        throw MdmException.badRequest(path + ": expected <data> as a base64 string, found a string that is not base64");
-                    }
-                }
-                break;
-            case DATE:
-                if (n.isTextual()) {
-                    try {
-                        return Instant.parse(n.asText());
-                    } catch (DateTimeParseException e) {
-                        throw MdmException.badRequest(path + ": expected <date> as an ISO-8601 instant such as 2026-01-31T12:00:00Z, found '"
-                                + n.asText() + "'");
-                    }
-                }
-                break;
-            case INTEGER:
-                if (n.isIntegralNumber()) {
-                    return n.asLong();
-                }
-                if (n.isNumber() && n.asDouble() == Math.rint(n.asDouble()) && !Double.isInfinite(n.asDouble())) {
-                    return (long) n.asDouble();
-                }
-                break;
-            case REAL:
-                if (n.isNumber()) {
-                    return n.asDouble();
-                }
-                break;
-            case ARRAY:
-                if (n.isArray()) {
-                    PayloadKey element = k.subkeys().isEmpty() ? null : k.subkeys().get(0);
-                    List<Object> out = new ArrayList<>(n.size());
-                    for (int i = 0; i < n.size(); i++) {
-                        if (n.get(i).isNull()) {
-                            throw MdmException.badRequest(path + "[" + i + "]: expected a value, found null");
-                        }
-                        out.add(value(n.get(i), element, path + "[" + i + "]"));
-                    }
-                    return Collections.unmodifiableList(out);
-                }
-                break;
-            case DICTIONARY:
-                if (n.isObject()) {
-                    return dictionary(n, k.subkeys(), path);
-                }
-                break;
-            default:
-                break;
+        try {
+            return JsonValues.toPlist(d.parameters(), ApiJson.MAPPER.convertValue(params, Map.class));
+        } catch (PayloadValidationException e) {
+            throw MdmException.badRequest(e.getMessage());
         }
-        return generic(n, path);
-    }
-
-    private static Object generic(JsonNode n, String path) {
-        if (n.isTextual()) {
-            return n.asText();
-        }
-        if (n.isBoolean()) {
-            return n.asBoolean();
-        }
-        if (n.isIntegralNumber()) {
-            return n.asLong();
-        }
-        if (n.isNumber()) {
-            return n.asDouble();
-        }
-        if (n.isArray()) {
-            List<Object> out = new ArrayList<>(n.size());
-            for (int i = 0; i < n.size(); i++) {
-                out.add(generic(n.get(i), path + "[" + i + "]"));
-            }
-            return Collections.unmodifiableList(out);
-        }
-        if (n.isObject()) {
-            return dictionary(n, List.of(), path);
-        }
-        throw MdmException.badRequest(path + ": expected a plist value, found JSON null");
     }
 }
