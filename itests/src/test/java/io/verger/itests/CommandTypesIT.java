@@ -29,7 +29,6 @@ import org.osgi.framework.BundleContext;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import io.verger.launcher.VergerRuntime;
-import io.verger.launcher.VergerSettings;
 
 /**
  * Typed commands end to end in the running distribution: all 66 of Apple's RequestTypes installed; a typed
@@ -47,6 +46,7 @@ class CommandTypesIT {
     @TempDir
     static Path tmp;
 
+    private InProcessVerger server;
     private VergerRuntime runtime;
     private VergerHttps https;
     private SimulatedDevice.TestCa ca;
@@ -54,20 +54,11 @@ class CommandTypesIT {
 
     @BeforeAll
     void boot() throws Exception {
-        System.setProperty("logback.configurationFile", TestDirs.distribution().resolve("conf/logback.xml").toString());
-        home = TestDirs.copyOfDistribution(tmp.resolve("verger"));
-        System.setProperty("verger.logs", home.resolve("logs").toString());
-        ca = SimulatedDevice.TestCa.create("Command Types Device CA");
-        Path caPem = ca.writePem(tmp.resolve("operator-ca.pem"));
-        int port = TestDirs.freePort();
-        Map<String, String> env = new HashMap<>();
-        env.put(VergerSettings.HTTPS_PORT, Integer.toString(port));
-        env.put(VergerSettings.BIND, "127.0.0.1");
-        env.put(VergerSettings.API_KEY, API_KEY);
-        env.put(VergerSettings.TRUSTED_CAS, caPem.toString());
-        runtime = VergerRuntime.start(VergerSettings.load(home, env));
-        https = new VergerHttps(home.resolve("data/tls/ca.crt"), port);
-        assertTrue(https.awaitUp(Duration.ofSeconds(60)) >= 0, "server up");
+        server = InProcessVerger.boot(tmp, API_KEY, "Command Types Device CA");
+        runtime = server.runtime;
+        https = server.https;
+        ca = server.deviceCa;
+        home = server.home;
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (System.nanoTime() < deadline && (types().size() < 66
                 || https.get("/api/v1/devices", "Authorization", "Bearer " + API_KEY).statusCode() != 200)) {

@@ -15,7 +15,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
@@ -34,7 +33,6 @@ import org.junit.jupiter.api.io.TempDir;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import io.verger.launcher.VergerRuntime;
-import io.verger.launcher.VergerSettings;
 
 /**
  * Policies end to end in the running distribution, without a restart: a restrictions policy assigned to a group
@@ -50,6 +48,7 @@ class PolicyIT {
     @TempDir
     static Path tmp;
 
+    private InProcessVerger server;
     private VergerRuntime runtime;
     private VergerHttps https;
     private SimulatedDevice.TestCa ca;
@@ -57,20 +56,11 @@ class PolicyIT {
 
     @BeforeAll
     void boot() throws Exception {
-        System.setProperty("logback.configurationFile", TestDirs.distribution().resolve("conf/logback.xml").toString());
-        home = TestDirs.copyOfDistribution(tmp.resolve("verger"));
-        System.setProperty("verger.logs", home.resolve("logs").toString());
-        ca = SimulatedDevice.TestCa.create("Policy Device CA");
-        Path caPem = ca.writePem(tmp.resolve("operator-ca.pem"));
-        int port = TestDirs.freePort();
-        Map<String, String> env = new HashMap<>();
-        env.put(VergerSettings.HTTPS_PORT, Integer.toString(port));
-        env.put(VergerSettings.BIND, "127.0.0.1");
-        env.put(VergerSettings.API_KEY, API_KEY);
-        env.put(VergerSettings.TRUSTED_CAS, caPem.toString());
-        runtime = VergerRuntime.start(VergerSettings.load(home, env));
-        https = new VergerHttps(home.resolve("data/tls/ca.crt"), port);
-        assertTrue(https.awaitUp(Duration.ofSeconds(60)) >= 0, "server up");
+        server = InProcessVerger.boot(tmp, API_KEY, "Policy Device CA");
+        runtime = server.runtime;
+        https = server.https;
+        ca = server.deviceCa;
+        home = server.home;
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (System.nanoTime() < deadline && call("GET", "/api/v1/policy-modules/" + RESTRICTIONS, null).statusCode() != 200) {
             Thread.sleep(100);

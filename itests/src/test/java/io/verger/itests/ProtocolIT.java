@@ -13,7 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.Map;
 
 import org.junit.jupiter.api.AfterAll;
@@ -25,7 +24,6 @@ import org.junit.jupiter.api.io.TempDir;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import io.verger.launcher.VergerRuntime;
-import io.verger.launcher.VergerSettings;
 
 /**
  * The protocol end to end over real HTTPS against the booted distribution: simulated devices with certificates
@@ -41,26 +39,17 @@ class ProtocolIT {
     @TempDir
     static Path tmp;
 
+    private InProcessVerger server;
     private VergerRuntime runtime;
     private VergerHttps https;
     private SimulatedDevice.TestCa ca;
 
     @BeforeAll
     void boot() throws Exception {
-        System.setProperty("logback.configurationFile", TestDirs.distribution().resolve("conf/logback.xml").toString());
-        Path home = TestDirs.copyOfDistribution(tmp.resolve("verger"));
-        System.setProperty("verger.logs", home.resolve("logs").toString());
-        ca = SimulatedDevice.TestCa.create("Operator Device CA");
-        Path caPem = ca.writePem(tmp.resolve("operator-ca.pem"));
-        int port = TestDirs.freePort();
-        Map<String, String> env = new HashMap<>();
-        env.put(VergerSettings.HTTPS_PORT, Integer.toString(port));
-        env.put(VergerSettings.BIND, "127.0.0.1");
-        env.put(VergerSettings.API_KEY, API_KEY);
-        env.put(VergerSettings.TRUSTED_CAS, caPem.toString());
-        runtime = VergerRuntime.start(VergerSettings.load(home, env));
-        https = new VergerHttps(home.resolve("data/tls/ca.crt"), port);
-        assertTrue(https.awaitUp(Duration.ofSeconds(60)) >= 0, "server up");
+        server = InProcessVerger.boot(tmp, API_KEY, "Operator Device CA");
+        runtime = server.runtime;
+        https = server.https;
+        ca = server.deviceCa;
         awaitHealthy();
     }
 
