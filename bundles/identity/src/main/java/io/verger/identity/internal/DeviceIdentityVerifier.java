@@ -190,7 +190,7 @@ public class DeviceIdentityVerifier implements IdentityVerifier {
     public VerifiedIdentity verifyMdmSignature(byte[] signature, byte[] body) throws IdentityVerificationException {
         Objects.requireNonNull(signature, "signature");
         Objects.requireNonNull(body, "body");
-        return verified(MdmSignature.verify(signature, body, provider), IdentitySource.MDM_SIGNATURE);
+        return verified(MdmSignature.verify(signature, body), IdentitySource.MDM_SIGNATURE);
     }
 
     /**

@@ -18,7 +18,6 @@ import org.bouncycastle.cms.SignerInformation;
 import org.bouncycastle.cms.jcajce.JcaSimpleSignerInfoVerifierBuilder;
 import org.bouncycastle.util.Selector;
 
-import java.security.Provider;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -51,9 +50,9 @@ final class MdmSignature {
      * @throws IdentityVerificationException MALFORMED if it cannot be parsed or names no single
      *                                       signer with its certificate, BAD_SIGNATURE if it does not verify over {@code body}
      */
-    static List<X509Certificate> verify(byte[] signature, byte[] body, Provider provider) throws IdentityVerificationException {
+    static List<X509Certificate> verify(byte[] signature, byte[] body) throws IdentityVerificationException {
         try {
-            return verifyParsed(signature, body, provider);
+            return verifyParsed(signature, body);
         } catch (RuntimeException e) {
             // BouncyCastle parses parts of the structure lazily: whatever hostile input breaks, it is malformed
             throw new IdentityVerificationException(Reason.MALFORMED, "the Mdm-Signature is not a well-formed CMS SignedData: " + e, e);
@@ -81,7 +80,7 @@ final class MdmSignature {
         return cert;
     }
 
-    private static List<X509Certificate> verifyParsed(byte[] signature, byte[] body, Provider provider) throws IdentityVerificationException {
+    private static List<X509Certificate> verifyParsed(byte[] signature, byte[] body) throws IdentityVerificationException {
         if (signature.length == 0) {
             throw new IdentityVerificationException(Reason.MALFORMED, "the Mdm-Signature is empty");
         }
