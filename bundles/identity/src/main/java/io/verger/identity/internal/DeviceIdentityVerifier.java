@@ -220,10 +220,40 @@ public class DeviceIdentityVerifier implements IdentityVerifier {
         validated.put(key, Math.min(now + VALIDATION_CACHE_SECONDS * 1000, chain.get(0).getNotAfter().getTime()));
     }
 
+    /**
+     * Recent answers of {@link CertAuthStore#enrollmentOf}: a device presents the same certificate on every request, and
+     * the lookup was a sixth of an idle request's cost. Bindings are only ever added, so a cached binding can only be
+     * outdated by the same certificate being bound to another enrollment as well (shared identities); this node forgets
+     * the entry when it binds, other nodes of a cluster within {@link #BINDING_CACHE_MILLIS}. Unbound certificates are
+     * not cached. Bounded.
+     */
+    private final java.util.concurrent.ConcurrentHashMap<CertificateFingerprint, CachedBinding> bindings = new java.util.concurrent.ConcurrentHashMap<>();
+    static final long BINDING_CACHE_MILLIS = 30_000;
+    static final int BINDING_CACHE_LIMIT = 100_000;
+
+    private record CachedBinding(EnrollmentId enrollment, long until) {
+    }
+
     private VerifiedIdentity verified(List<X509Certificate> chain, IdentitySource source) throws IdentityVerificationException {
         validate(chain);
-        Optional<EnrollmentId> boundTo = store().enrollmentOf(CertificateFingerprint.of(chain.get(0)));
-        return new VerifiedIdentity(chain, source, boundTo.map(EnrollmentId::deviceChannel).orElse(null));
+        CertificateFingerprint fingerprint = CertificateFingerprint.of(chain.get(0));
+        long now = clock.millis();
+        CachedBinding cached = bindings.get(fingerprint);
+        EnrollmentId boundTo;
+        if (cached != null && now < cached.until()) {
+            boundTo = cached.enrollment();
+        } else {
+            boundTo = store().enrollmentOf(fingerprint).map(EnrollmentId::deviceChannel).orElse(null);
+            if (boundTo != null) {
+                if (bindings.size() >= BINDING_CACHE_LIMIT) {
+                    bindings.clear();
+                }
+                bindings.put(fingerprint, new CachedBinding(boundTo, now + BINDING_CACHE_MILLIS));
+            } else if (cached != null) {
+                bindings.remove(fingerprint, cached);
+            }
+        }
+        return new VerifiedIdentity(chain, source, boundTo);
     }
 
     @Override
@@ -251,6 +281,7 @@ public class DeviceIdentityVerifier implements IdentityVerifier {
         }
         boolean rebinding = store.hasBinding(enrollmentId);
         store.bind(enrollmentId, fingerprint);
+        bindings.remove(fingerprint);
         LOG.info("cert-auth: {} enrollment {} to certificate {} {}", rebinding ? "re-bound" : "bound", enrollmentId, fingerprint,
                 identity.certificate().getSubjectX500Principal());
     }
@@ -291,6 +322,7 @@ public class DeviceIdentityVerifier implements IdentityVerifier {
                     + IdentityChainValidator.describe(identity.certificate()) + " may act for it only after an Authenticate");
         }
         store.bind(device, fingerprint);
+        bindings.remove(fingerprint);
         LOG.info("cert-auth: bound enrollment {} retroactively to certificate {} {}", device, fingerprint,
                 identity.certificate().getSubjectX500Principal());
     }

@@ -80,6 +80,14 @@ final class MdmSignature {
         return cert;
     }
 
+    private static X509Certificate decodedOrThrow(byte[] der) {
+        try {
+            return decoded(der);
+        } catch (java.security.cert.CertificateException e) {
+            throw new IllegalArgumentException("not a certificate: " + e.getMessage(), e);
+        }
+    }
+
     private static List<X509Certificate> verifyParsed(byte[] signature, byte[] body) throws IdentityVerificationException {
         if (signature.length == 0) {
             throw new IdentityVerificationException(Reason.MALFORMED, "the Mdm-Signature is empty");
@@ -87,6 +95,10 @@ final class MdmSignature {
         if (signature.length > MAX_SIGNATURE_BYTES) {
             throw new IdentityVerificationException(Reason.MALFORMED, "the Mdm-Signature is " + signature.length
                     + " bytes long; at most " + MAX_SIGNATURE_BYTES + " are accepted");
+        }
+        List<X509Certificate> fast = FastMdmSignature.verify(signature, body, MdmSignature::decodedOrThrow);
+        if (fast != null) {
+            return fast;
         }
         CMSSignedData signedData;
         try {

@@ -80,6 +80,8 @@ public final class Database {
     private final HikariDataSource pool;
     private final EntityManagerFactory emf;
     private final SecretBox secrets;
+    /** Embedded Derby: this process is the only writer, so "nothing pending" can be remembered (see PendingHints). */
+    private final PendingHints pendingHints;
 
     @Activate
     public Database(BundleContext context, Config config) {
@@ -89,6 +91,7 @@ public final class Database {
     Database(StorageSettings settings) {
         this.settings = settings;
         this.dialect = Dialect.of(settings.jdbcUrl());
+        this.pendingHints = dialect == Dialect.DERBY ? new PendingHints() : null;
         this.secrets = SecretBox.of(settings.encryptionKey(), settings.dataDir().resolve("keys").resolve("storage.key"));
         HikariDataSource ds = null;
         EntityManagerFactory factory = null;
@@ -110,6 +113,11 @@ public final class Database {
         this.pool = ds;
         this.emf = factory;
         LOG.info("storage open: {} ({})", Dialect.redact(settings.jdbcUrl()), dialect);
+    }
+
+    /** @return the pending-command hints, or null if other processes may write the database (PostgreSQL) */
+    PendingHints pendingHints() {
+        return pendingHints;
     }
 
     static Database open(StorageSettings settings) {
