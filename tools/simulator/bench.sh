@@ -8,7 +8,9 @@
 # reaches with psql (password, if any, in PGPASSWORD); each run gets a fresh database, dropped afterwards.
 #
 # Environment: DEVICES (default "1000 10000"), CONNECTIONS (default "4 16 64"), DURATION seconds per idle run
-# (default 15), WARMUP (default 5), ENROLL_COUNT (default 1000), PORT (default 18443), WORK (default a new /tmp dir).
+# (default 15), WARMUP (default 5), ENROLL_COUNT (default 1000), SCEP (default 1: also the whole SCEP enrollment path,
+# after a stand-in push certificate is uploaded; 0 skips it), PORT (default 18443), WORK (default a new /tmp dir).
+# The server's APNs client is pointed at a closed loopback port: no push leaves the box.
 set -euo pipefail
 
 BACKENDS=${1:-derby}
@@ -20,6 +22,7 @@ CONNECTIONS=${CONNECTIONS:-"4 16 64"}
 DURATION=${DURATION:-15}
 WARMUP=${WARMUP:-5}
 ENROLL_COUNT=${ENROLL_COUNT:-1000}
+SCEP=${SCEP:-1}
 PORT=${PORT:-18443}
 WORK=${WORK:-$(mktemp -d /tmp/verger-bench.XXXXXX)}
 API_KEY=bench-admin-key-$(date +%s)-0123456789
@@ -59,7 +62,8 @@ for backend in $BACKENDS; do
         home=$WORK/$backend-$n/verger
         rm -rf "$WORK/$backend-$n" && mkdir -p "$WORK/$backend-$n"
         cp -r "$DIST" "$home"
-        rm -rf "$home/data" "$home/logs" && mkdir -p "$home/data" "$home/logs"
+        rm -rf "$home/data" "$home/logs" "$home/deploy" && mkdir -p "$home/data" "$home/logs" "$home/deploy"
+        printf 'host=127.0.0.1\nport=9\n' > "$home/deploy/io.verger.push.apns.cfg"  # discard port: pushes never leave loopback
         unset VERGER_DB_URL VERGER_DB_USER VERGER_DB_PASSWORD || true
         db=""
         if [ "$backend" = postgresql ]; then
@@ -84,6 +88,12 @@ for backend in $BACKENDS; do
         "${SIM[@]}" bench drain "${COMMON[@]}" --state "$WORK/devices-$n.json" -c 16 --api-key "$API_KEY" | record "$backend" "$n" || true
         if [ "$n" = "$(echo $DEVICES | awk '{print $1}')" ]; then
             "${SIM[@]}" bench enroll "${COMMON[@]}" --ca-dir "$WORK/ca" --key-pool 200 -n "$ENROLL_COUNT" -c 16 | record "$backend" "$n" || true
+            if [ "$SCEP" = 1 ]; then
+                # the whole path (profile, SCEP, check-ins) needs a push certificate on the server: a self-signed stand-in
+                "${SIM[@]}" pushcert --url "$URL" --ca "$home/data/tls/ca.crt" --api-key "$API_KEY" >/dev/null
+                "${SIM[@]}" bench enroll "${COMMON[@]}" --mode scep --api-key "$API_KEY" --key-pool 200 -n "$ENROLL_COUNT" -c 16 --warmup-devices 20 \
+                    | record "$backend" "$n" || true
+            fi
         fi
         stop_server
         home=""

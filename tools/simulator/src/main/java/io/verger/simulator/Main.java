@@ -4,6 +4,7 @@ import io.verger.simulator.cli.BenchCommand;
 import io.verger.simulator.cli.CaCommand;
 import io.verger.simulator.cli.EnrollCommand;
 import io.verger.simulator.cli.JmhCommand;
+import io.verger.simulator.cli.PushCertCommand;
 import io.verger.simulator.cli.RunCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -11,7 +12,7 @@ import picocli.CommandLine.Command;
 /** The simulator's command line: {@code java -jar verger-simulator.jar <command>}. */
 @Command(name = "verger-simulator", mixinStandardHelpOptions = true, version = "verger-simulator 0.1.0",
         description = "Simulates a fleet of Apple devices against an MDM server (Verger, NanoMDM, …) and measures it.",
-        subcommands = {CaCommand.class, EnrollCommand.class, RunCommand.class, BenchCommand.class, JmhCommand.class})
+        subcommands = {CaCommand.class, PushCertCommand.class, EnrollCommand.class, RunCommand.class, BenchCommand.class, JmhCommand.class})
 public final class Main {
 
     public static void main(String[] args) {

@@ -13,6 +13,7 @@ import io.verger.simulator.bench.BenchResult;
 import io.verger.simulator.bench.LoadDriver;
 import io.verger.simulator.bench.ServerProbe;
 import io.verger.simulator.enroll.Enrollment;
+import io.verger.simulator.enroll.ScepEnrollment;
 import io.verger.simulator.fleet.EnrolledDevice;
 import io.verger.simulator.fleet.Hardware;
 import io.verger.simulator.http.HttpResponseReader;
@@ -207,8 +208,9 @@ public final class BenchCommand {
     }
 
     @Command(name = "enroll", mixinStandardHelpOptions = true,
-            description = "Enrollment rate: identities made and check-ins (Authenticate, TokenUpdate) signed before the clock starts, then sent. "
-                    + "New devices, not added to the state file.")
+            description = "Enrollment rate of new devices (not added to the state file). --mode ca: identities made and check-ins (Authenticate, "
+                    + "TokenUpdate) signed before the clock, then sent. --mode scep: the whole path (profile, GetCACaps, GetCACert, PKIOperation, "
+                    + "Authenticate, TokenUpdate) in three timed rounds, the devices' RSA work between them off the clock.")
     public static final class Enroll implements Callable<Integer> {
         @Mixin
         Common common;
@@ -219,13 +221,32 @@ public final class BenchCommand {
         @Option(names = {"-n", "--count"}, defaultValue = "1000", description = "devices to enroll (default: ${DEFAULT-VALUE})")
         int count;
 
+        @Option(names = "--warmup-devices", defaultValue = "5",
+                description = "scep mode: devices enrolled through the whole path before the clock (JIT, connections) (default: ${DEFAULT-VALUE})")
+        int warmupDevices;
+
         @Override
         public Integer call() throws Exception {
             if (enrollment.prefix.equals("sim")) {
                 enrollment.prefix = "bench-enroll-" + Long.toHexString(System.currentTimeMillis());
             }
-            Enrollment mode = enrollment.create();
-            ServerProbe probe = common.probe.probe();
+            try (Enrollment mode = enrollment.create(common.server)) {
+                ServerProbe probe = common.probe.probe();
+                if (mode instanceof ScepEnrollment scep) {
+                    ScepEnrollment.Tokens tokens = enrollment.tokens(common.server);
+                    try {
+                        return ScepEnrollBench.run(common, scep, tokens, enrollment.prefix, count, warmupDevices, probe);
+                    } finally {
+                        if (tokens instanceof AutoCloseable c) {
+                            c.close();
+                        }
+                    }
+                }
+                return caMode(mode, probe);
+            }
+        }
+
+        private int caMode(Enrollment mode, ServerProbe probe) throws Exception {
             List<Enrollment.PreparedEnrollment> prepared;
             try (MdmClient client = new MdmClient(common.server.endpoint(), common.server.paths())) {
                 prepared = Fleet.parallel("preparing identities", count, i -> {

@@ -5,14 +5,23 @@ import java.security.cert.X509Certificate;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
 
 /**
- * A device the simulator has enrolled: its identity (key and certificate, PEM), its hardware facts, and the push
- * token and magic it sent in TokenUpdate. What the state file keeps, one per device.
+ * A device the simulator has enrolled: its identity (key and certificate, PEM), its hardware facts, the push
+ * token and magic it sent in TokenUpdate, and — when it enrolled through the server's profile (scep mode) — the
+ * profile's ServerURL and CheckInURL. What the state file keeps, one per device.
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record EnrolledDevice(String udid, String serialNumber, String model, String productName, String osVersion, String buildVersion,
-        String deviceName, String topic, String pushToken, String pushMagic, String keyPem, String certPem) {
+        String deviceName, String topic, String pushToken, String pushMagic, String keyPem, String certPem,
+        @JsonInclude(JsonInclude.Include.NON_NULL) String serverUrl, @JsonInclude(JsonInclude.Include.NON_NULL) String checkInUrl) {
+
+    /** A device whose identity did not come with an enrollment profile (ca mode): no server URLs recorded. */
+    public EnrolledDevice(String udid, String serialNumber, String model, String productName, String osVersion, String buildVersion,
+            String deviceName, String topic, String pushToken, String pushMagic, String keyPem, String certPem) {
+        this(udid, serialNumber, model, productName, osVersion, buildVersion, deviceName, topic, pushToken, pushMagic, keyPem, certPem, null, null);
+    }
 
     @JsonIgnore
     public PrivateKey privateKey() {

@@ -22,10 +22,26 @@ public final class HttpResponseReader {
         this.in = in;
     }
 
-    /** The parts of a response the driver looks at. {@code body} is null when it was skipped. */
-    public record Response(int status, int contentLength, boolean close, byte[] body) {
+    /**
+     * The parts of a response the driver looks at. {@code body} is null when it was skipped; {@code contentType} is
+     * null when the response had none (the enrollment path tells a CA certificate from a PKCS#7 bundle by it).
+     */
+    public record Response(int status, int contentLength, boolean close, byte[] body, String contentType) {
+        public Response(int status, int contentLength, boolean close, byte[] body) {
+            this(status, contentLength, close, body, null);
+        }
+
         public boolean hasBody() {
             return contentLength > 0;
+        }
+
+        /** The media type without parameters, lower case ({@code "application/x-x509-ca-cert"}), or "" when absent. */
+        public String mediaType() {
+            if (contentType == null) {
+                return "";
+            }
+            int semi = contentType.indexOf(';');
+            return (semi < 0 ? contentType : contentType.substring(0, semi)).trim().toLowerCase(java.util.Locale.ROOT);
         }
     }
 
@@ -39,6 +55,7 @@ public final class HttpResponseReader {
         int status = -1;
         int contentLength = -1;
         boolean close = false;
+        String contentType = null;
         boolean first = true;
         while (true) {
             int lineEnd = findLineEnd(); // may compact the buffer, moving the line to 0
@@ -55,6 +72,8 @@ public final class HttpResponseReader {
                 break;
             } else if (headerIs(lineStart, len, "content-length:")) {
                 contentLength = parseInt(lineStart + 15, lineEnd);
+            } else if (headerIs(lineStart, len, "content-type:")) {
+                contentType = ascii(lineStart + 13, len - 13).trim();
             } else if (headerIs(lineStart, len, "connection:")) {
                 close = ascii(lineStart + 11, len - 11).trim().equalsIgnoreCase("close");
             } else if (headerIs(lineStart, len, "transfer-encoding:")) {
@@ -85,7 +104,7 @@ public final class HttpResponseReader {
             off += n;
             remaining -= n;
         }
-        return new Response(status, contentLength, close, body);
+        return new Response(status, contentLength, close, body, contentType);
     }
 
     /** Index of the CR of the next CRLF at or after pos, reading more as needed (compacting the buffer). */

@@ -5,10 +5,14 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
+import java.security.PrivateKey;
 import java.security.SecureRandom;
+import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 
+import javax.net.ssl.KeyManager;
+import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
@@ -22,7 +26,18 @@ public record ServerEndpoint(String host, int port, boolean tls, String hostHead
      * @param insecure trust any server certificate (loopback benchmarks only)
      */
     public static ServerEndpoint of(URI url, Path caPem, boolean insecure) throws Exception {
+        return of(url, caPem, insecure, null, null);
+    }
+
+    /**
+     * The same, presenting {@code clientKey} and {@code clientCertificate} as the TLS client identity when the server
+     * asks for one (a device whose MDM payload has {@code SignMessage} false authenticates so).
+     */
+    public static ServerEndpoint of(URI url, Path caPem, boolean insecure, PrivateKey clientKey, X509Certificate clientCertificate) throws Exception {
         boolean tls = "https".equalsIgnoreCase(url.getScheme());
+        if (!tls && !"http".equalsIgnoreCase(url.getScheme())) {
+            throw new IllegalArgumentException(url + ": expected an http or https URL");
+        }
         int port = url.getPort() > 0 ? url.getPort() : (tls ? 443 : 80);
         String hostHeader = url.getHost() + (url.getPort() > 0 ? ":" + url.getPort() : "");
         SSLContext ssl = null;
@@ -46,9 +61,45 @@ public record ServerEndpoint(String host, int port, boolean tls, String hostHead
             } else {
                 tms = null;
             }
-            ssl.init(null, tms, new SecureRandom());
+            KeyManager[] kms = null;
+            if (clientKey != null) {
+                KeyStore ks = KeyStore.getInstance("PKCS12");
+                ks.load(null, null);
+                ks.setKeyEntry("device", clientKey, new char[0], new Certificate[] {clientCertificate});
+                KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+                kmf.init(ks, new char[0]);
+                kms = kmf.getKeyManagers();
+            }
+            ssl.init(kms, tms, new SecureRandom());
         }
         return new ServerEndpoint(url.getHost(), port, tls, hostHeader, ssl);
+    }
+
+    /**
+     * Whether {@code url} is served by this endpoint, so a connection to it can carry the request: same scheme and
+     * port, and the same host name or one resolving to the same address (Verger's default public URL is
+     * {@code https://localhost:<port>} while the simulator is pointed at 127.0.0.1).
+     */
+    public boolean serves(URI url) {
+        boolean urlTls = "https".equalsIgnoreCase(url.getScheme());
+        int urlPort = url.getPort() > 0 ? url.getPort() : (urlTls ? 443 : 80);
+        if (urlTls != tls || urlPort != port || url.getHost() == null) {
+            return false;
+        }
+        if (host.equalsIgnoreCase(url.getHost())) {
+            return true;
+        }
+        try {
+            java.util.Set<java.net.InetAddress> ours = java.util.Set.of(java.net.InetAddress.getAllByName(host));
+            for (java.net.InetAddress a : java.net.InetAddress.getAllByName(url.getHost())) {
+                if (ours.contains(a)) {
+                    return true;
+                }
+            }
+        } catch (java.net.UnknownHostException e) {
+            return false;
+        }
+        return false;
     }
 
     private static final class TrustAll implements X509TrustManager {

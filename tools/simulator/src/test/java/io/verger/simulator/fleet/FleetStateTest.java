@@ -42,6 +42,20 @@ class FleetStateTest {
     }
 
     @Test
+    void theServerUrlsOfAScepEnrolledDeviceAreKeptAndCaModeFilesStayAsTheyWere() throws Exception {
+        Hardware hw = Hardware.of("t", 8);
+        EnrolledDevice scep = new EnrolledDevice(hw.udid(), hw.serialNumber(), hw.model(), hw.productName(), hw.osVersion(), hw.buildVersion(),
+                hw.deviceName(), "com.apple.mgmt.test", "abcd", "MAGIC", "key", "cert", "https://localhost:8443/mdm", "https://localhost:8443/checkin");
+        EnrolledDevice ca = new EnrolledDevice(hw.udid(), hw.serialNumber(), hw.model(), hw.productName(), hw.osVersion(), hw.buildVersion(),
+                hw.deviceName(), "com.apple.mgmt.test", "abcd", "MAGIC", "key", "cert");
+        Path file = tmp.resolve("mixed.json");
+        FleetState.save(file, "https://127.0.0.1:8443", List.of(scep, ca));
+        assertEquals(List.of(scep, ca), FleetState.load(file));
+        String json = Files.readString(file);
+        assertEquals(1, json.split("serverUrl", -1).length - 1, "no serverUrl written for the ca-mode device: " + json);
+    }
+
+    @Test
     void aMissingStateFileIsAnEmptyFleet() throws Exception {
         assertTrue(FleetState.load(tmp.resolve("none.json")).isEmpty());
     }

@@ -52,6 +52,15 @@ class HttpResponseReaderTest {
     }
 
     @Test
+    void theContentTypeIsKeptAndItsMediaTypeReadWithoutParameters() throws IOException {
+        HttpResponseReader.Response r = reader("HTTP/1.1 200 OK\r\nContent-Type: Application/X-X509-CA-RA-Cert; charset=x\r\nContent-Length: 0\r\n\r\n")
+                .read(true);
+        assertEquals("Application/X-X509-CA-RA-Cert; charset=x", r.contentType());
+        assertEquals("application/x-x509-ca-ra-cert", r.mediaType());
+        assertEquals("", reader("HTTP/1.1 204 No Content\r\n\r\n").read(true).mediaType());
+    }
+
+    @Test
     void keepAliveResponsesFollowOneAnotherEvenWhenTheyArriveInPieces() throws IOException {
         StringBuilder all = new StringBuilder();
         for (int i = 0; i < 50; i++) {
