@@ -3,11 +3,15 @@ package io.verger.storage.jpa.internal;
 import io.verger.api.EnrollmentId;
 import io.verger.api.storage.Inventory;
 import io.verger.api.storage.InventoryStore;
-import jakarta.persistence.LockModeType;
+import io.verger.api.storage.StorageException;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
@@ -15,7 +19,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
-/** Inventory as JPA entities: one row per device, merged under a row lock. */
+/** Inventory: one row per device, merged under a row lock (written with JDBC, read as JPA entities). */
 @Component(service = InventoryStore.class)
 public final class JpaInventoryStore implements InventoryStore {
 
@@ -33,24 +37,56 @@ public final class JpaInventoryStore implements InventoryStore {
         long at = Columns.nanos(observedAt);
         String device = id.deviceId();
         PlistValues.encode(values); // rejects what is not a plist value before touching the database
-        db.jpa("updating the inventory of " + id.deviceChannel(), em -> {
-            InventoryEntity e = em.find(InventoryEntity.class, device, LockModeType.PESSIMISTIC_WRITE);
-            Map<String, Object> merged = new HashMap<>();
-            if (e == null) {
-                e = new InventoryEntity(device);
-                e.updatedAt = at;
-            } else {
-                merged.putAll(PlistValues.decode(e.values));
-                e.updatedAt = Math.max(e.updatedAt, at);
+        // Plain JDBC (every command acknowledgement with inventory lands here; EntityManager set-up and the unit of
+        // work cost more than the statements). The no-op UPDATE takes the row lock on Derby and PostgreSQL alike, so
+        // concurrent merges into one device's inventory are serialised; a first insert that races another is retried.
+        for (int attempt = 1; ; attempt++) {
+            try {
+                db.transaction("updating the inventory of " + id.deviceChannel(), c -> {
+                    mergeInto(c, device, values, at);
+                    return null;
+                });
+                return;
+            } catch (StorageException e) {
+                if (attempt >= 3 || !(e.getCause() instanceof SQLException sql) || !Dialect.isDuplicateKey(sql)) {
+                    throw e;
+                }
             }
-            merged.putAll(values);
-            e.values = PlistValues.encode(merged);
-            e.serialNumber = merged.get("SerialNumber") instanceof String s ? s : null;
-            if (!em.contains(e)) {
-                em.persist(e);
+        }
+    }
+
+    private static void mergeInto(Connection c, String device, Map<String, Object> values, long at) throws SQLException {
+        boolean exists;
+        try (PreparedStatement lock = c.prepareStatement("UPDATE inventory SET updated_at = updated_at WHERE device_id = ?")) {
+            lock.setString(1, device);
+            exists = lock.executeUpdate() == 1;
+        }
+        Map<String, Object> merged = new HashMap<>();
+        long updatedAt = at;
+        if (exists) {
+            try (PreparedStatement read = c.prepareStatement("SELECT inventory_values, updated_at FROM inventory WHERE device_id = ?")) {
+                read.setString(1, device);
+                try (ResultSet rs = read.executeQuery()) {
+                    if (rs.next()) {
+                        merged.putAll(PlistValues.decode(rs.getBytes(1)));
+                        updatedAt = Math.max(rs.getLong(2), at);
+                    }
+                }
             }
-            return null;
-        });
+        }
+        merged.putAll(values);
+        byte[] encoded = PlistValues.encode(merged);
+        String serial = merged.get("SerialNumber") instanceof String s ? s : null;
+        String sql = exists
+                ? "UPDATE inventory SET inventory_values = ?, updated_at = ?, serial_number = ? WHERE device_id = ?"
+                : "INSERT INTO inventory (inventory_values, updated_at, serial_number, device_id) VALUES (?, ?, ?, ?)";
+        try (PreparedStatement write = c.prepareStatement(sql)) {
+            write.setBytes(1, encoded);
+            write.setLong(2, updatedAt);
+            write.setString(3, serial);
+            write.setString(4, device);
+            write.executeUpdate();
+        }
     }
 
     @Override
