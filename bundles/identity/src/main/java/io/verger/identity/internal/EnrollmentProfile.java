@@ -56,9 +56,14 @@ final class EnrollmentProfile {
         }
     }
 
-    /** The SCEP subject: O = the organization, CN = the product's device identity name with the device's serial number. */
+    /**
+     * The SCEP subject: O = the organization, CN = the product's device identity name with a random identifier of this
+     * profile. (A {@code %SerialNumber%} variable is not expanded by a device installing a profile from a web page,
+     * so every identity would have had the same literal subject; the device is known by its UDID in the check-ins.)
+     */
     static List<List<List<String>>> subject(String organization, String productName) {
-        return List.of(List.of(List.of("O", organization)), List.of(List.of("CN", productName + " device identity %SerialNumber%")));
+        String unique = java.util.UUID.randomUUID().toString().toUpperCase(java.util.Locale.ROOT);
+        return List.of(List.of(List.of("O", organization)), List.of(List.of("CN", productName + " device identity " + unique)));
     }
 
     static Map<String, Object> build(Settings s) throws CertificateEncodingException {

@@ -156,8 +156,11 @@ class EnrollmentProfileTest {
         assertEquals(2048L, scepContent.get("Keysize"));
         assertEquals(5L, scepContent.get("Key Usage"));
         assertTrue(fixture.secrets.acceptChallenge((String) scepContent.get("Challenge")), "a live one-time challenge");
-        assertEquals(List.of(List.of(List.of("O", "Example Corp")), List.of(List.of("CN", "Acme MDM device identity %SerialNumber%"))),
-                scepContent.get("Subject"));
+        List<?> subject = (List<?>) scepContent.get("Subject");
+        assertEquals(List.of(List.of("O", "Example Corp")), subject.get(0));
+        String cn = (String) ((List<?>) ((List<?>) subject.get(1)).get(0)).get(1);
+        assertTrue(cn.matches("Acme MDM device identity [0-9A-F-]{36}"), cn);
+        assertEquals("CN", ((List<?>) ((List<?>) subject.get(1)).get(0)).get(0));
 
         assertEquals("com.apple.mdm", mdm.get("PayloadType"));
         assertEquals(scep.get("PayloadUUID"), mdm.get("IdentityCertificateUUID"));
