@@ -159,7 +159,8 @@ public class DeviceCertificateAuthority implements CertificateAuthority, ScepAut
         SubjectPublicKeyInfo keyInfo = request.getSubjectPublicKeyInfo();
         String keyDescription = checkKey(keyInfo, request.getSubject());
         try {
-            if (!request.isSignatureValid(new JcaContentVerifierProviderBuilder().setProvider(provider).build(keyInfo))) {
+            // the JDK's provider: BouncyCastle's re-validates an RSA modulus (Miller-Rabin) every time it builds a key
+            if (!request.isSignatureValid(new JcaContentVerifierProviderBuilder().build(keyInfo))) {
                 throw new CertificateException("the signature of the certificate signing request for " + request.getSubject()
                         + " does not verify with its " + keyDescription + " key: the requester has not proven it holds the key");
             }

@@ -250,7 +250,8 @@ final class ScepService {
         }
         X509CertificateHolder signerHolder = signerCerts.iterator().next();
         try {
-            if (!signer.verify(new JcaSimpleSignerInfoVerifierBuilder().setProvider(provider).build(signerHolder))) {
+            // the JDK's RSA: BouncyCastle's provider re-validates the requester's modulus (Miller-Rabin) for every key it builds
+            if (!signer.verify(new JcaSimpleSignerInfoVerifierBuilder().build(signerHolder))) {
                 throw new Refused(FailInfo.BAD_MESSAGE_CHECK, "the signature does not verify with the signer's certificate " + signerHolder.getSubject());
             }
             request.requester = Pem.toX509(signerHolder.getEncoded());
