@@ -160,7 +160,9 @@ public class DeviceCertificateAuthority implements CertificateAuthority, ScepAut
         String keyDescription = checkKey(keyInfo, request.getSubject());
         try {
             // the JDK's provider: BouncyCastle's re-validates an RSA modulus (Miller-Rabin) every time it builds a key
-            if (!request.isSignatureValid(new JcaContentVerifierProviderBuilder().build(keyInfo))) {
+            java.security.PublicKey publicKey = java.security.KeyFactory.getInstance(keyDescription.startsWith("RSA") ? "RSA" : "EC")
+                    .generatePublic(new java.security.spec.X509EncodedKeySpec(keyInfo.getEncoded()));
+            if (!request.isSignatureValid(new JcaContentVerifierProviderBuilder().build(publicKey))) {
                 throw new CertificateException("the signature of the certificate signing request for " + request.getSubject()
                         + " does not verify with its " + keyDescription + " key: the requester has not proven it holds the key");
             }
