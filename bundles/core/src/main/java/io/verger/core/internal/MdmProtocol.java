@@ -100,6 +100,13 @@ public class MdmProtocol {
     /** When this node last wrote each channel's last-seen time; bounded (cleared when it grows past the limit). */
     private final ConcurrentHashMap<EnrollmentId, Long> lastSeenWritten = new ConcurrentHashMap<>();
     static final int LAST_SEEN_CACHE_LIMIT = 200_000;
+    /**
+     * The request type of each command this node handed to a device, until the device reports on it: the report then
+     * needs no query to find out which command type handles the result. A report that reaches another node (or comes
+     * after a restart) is looked up in the queue as before. Bounded.
+     */
+    private final ConcurrentHashMap<String, String> deliveredTypes = new ConcurrentHashMap<>();
+    static final int DELIVERED_CACHE_LIMIT = 100_000;
 
     @Activate
     @Modified
@@ -329,9 +336,12 @@ public class MdmProtocol {
             List<ErrorChainEntry> errorChain = message.get("ErrorChain") instanceof List<?> l ? ErrorChainEntry.fromPlist(l) : List.of();
             CommandResult result = new CommandResult(id, uuid, status, body, errorChain, now);
             boolean known = q.report(result);
+            String delivered = status == CommandStatus.NOT_NOW ? deliveredTypes.get(deliveredKey(id, uuid))
+                    : deliveredTypes.remove(deliveredKey(id, uuid));
             String requestType = null;
             if (known) {
-                requestType = q.find(id, uuid).map(CommandRecord::command).map(QueuedCommand::requestType).orElse(null);
+                requestType = delivered != null ? delivered
+                        : q.find(id, uuid).map(CommandRecord::command).map(QueuedCommand::requestType).orElse(null);
             } else {
                 LOG.warn("{} reported {} for unknown command {}", id.format(), statusName, uuid);
             }
@@ -352,7 +362,17 @@ public class MdmProtocol {
         seen(store, id, now);
         // Idle starts a session and may retry what was NotNow'd; after any other report, NotNow'd commands wait
         Optional<QueuedCommand> next = q.next(id, status != CommandStatus.IDLE, now);
+        next.ifPresent(command -> {
+            if (deliveredTypes.size() >= DELIVERED_CACHE_LIMIT) {
+                deliveredTypes.clear();
+            }
+            deliveredTypes.put(deliveredKey(id, command.commandUuid()), command.requestType());
+        });
         return next.map(c -> Reply.plist(c.plist())).orElseGet(Reply::empty);
+    }
+
+    private static String deliveredKey(EnrollmentId id, String commandUuid) {
+        return id.format() + '\n' + commandUuid;
     }
 
     private void handleResult(CommandReport report) {
