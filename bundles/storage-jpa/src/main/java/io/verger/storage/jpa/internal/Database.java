@@ -151,7 +151,7 @@ public final class Database {
         HikariConfig hc = new HikariConfig();
         hc.setPoolName("verger-storage");
         hc.setMaximumPoolSize(s.maxPoolSize());
-        hc.setMinimumIdle(Math.min(2, s.maxPoolSize()));
+        hc.setMinimumIdle(s.maxPoolSize()); // a fixed-size pool (HikariCP's advice): bursts find their connections open
         hc.setAutoCommit(true);
         hc.setConnectionTimeout(10_000);
         hc.setInitializationFailTimeout(10_000);
