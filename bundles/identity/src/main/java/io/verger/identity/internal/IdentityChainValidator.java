@@ -77,6 +77,10 @@ final class IdentityChainValidator {
         if (trusted.isEmpty()) {
             throw new IdentityVerificationException(Reason.UNTRUSTED, "certificate " + name + " cannot be trusted: no trusted issuer is configured");
         }
+        X509Certificate direct = directIssuer(identity, trusted);
+        if (direct != null) {
+            return List.of(identity);
+        }
         Set<TrustAnchor> anchors = new HashSet<>();
         for (X509Certificate ca : trusted) {
             anchors.add(new TrustAnchor(ca, null));
@@ -103,6 +107,47 @@ final class IdentityChainValidator {
                     + " does not chain to a trusted issuer " + trusted.stream().map(ca -> ca.getSubjectX500Principal().getName())
                     .collect(Collectors.joining("; ", "[", "]")) + ": " + e.getMessage(), e);
         }
+    }
+
+    /** Critical extensions the direct check below understands (as PKIX would for an end-entity certificate). */
+    private static final Set<String> UNDERSTOOD_CRITICAL = Set.of("2.5.29.15", "2.5.29.19", "2.5.29.37", "2.5.29.17");
+    /** Extensions of a trusted issuer that constrain what it may issue: when present, the full PKIX validation decides. */
+    private static final List<String> CONSTRAINING = List.of("2.5.29.30", "2.5.29.32", "2.5.29.36", "2.5.29.54");
+
+    /**
+     * The common case without PKIX path building: the identity was issued directly by a trusted issuer (the device
+     * CA, or an operator CA listed in the trusted issuers) and carries no critical extension beyond key usage, basic
+     * constraints, extended key usage and subject alternative names; its validity and usages were checked above. Then
+     * a valid signature by that issuer's key is the whole path. Anything else — intermediates, name constraints or
+     * policies on the issuer, other critical extensions, a signature that does not verify — is left to PKIX, which
+     * gives the verdict and the message.
+     *
+     * @return the trusted issuer that signed {@code identity}, or null
+     */
+    private static X509Certificate directIssuer(X509Certificate identity, Collection<X509Certificate> trusted) {
+        Set<String> critical = identity.getCriticalExtensionOIDs();
+        if (critical != null && !UNDERSTOOD_CRITICAL.containsAll(critical)) {
+            return null;
+        }
+        for (X509Certificate ca : trusted) {
+            if (!ca.getSubjectX500Principal().equals(identity.getIssuerX500Principal())) {
+                continue;
+            }
+            boolean constrained = false;
+            for (String oid : CONSTRAINING) {
+                constrained |= ca.getExtensionValue(oid) != null;
+            }
+            if (constrained) {
+                return null;
+            }
+            try {
+                identity.verify(ca.getPublicKey());
+                return ca;
+            } catch (GeneralSecurityException | RuntimeException e) {
+                // another issuer with the same name, or a bad signature: PKIX decides
+            }
+        }
+        return null;
     }
 
     /** @return subject, serial and fingerprint: what a person needs to find the certificate */

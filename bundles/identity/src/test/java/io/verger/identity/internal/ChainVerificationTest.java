@@ -78,6 +78,17 @@ class ChainVerificationTest {
     }
 
     @Test
+    void refusesAnIdentityFromAnImpostorWithTheDeviceCasName() throws Exception {
+        X509Certificate deviceCa = fixture.ca.certificateChain().get(0);
+        TestPki.Ca impostor = TestPki.root(org.bouncycastle.asn1.x500.X500Name.getInstance(deviceCa.getSubjectX500Principal().getEncoded()));
+        assertEquals(deviceCa.getSubjectX500Principal(), impostor.certificate().getSubjectX500Principal());
+        X509Certificate forged = TestPki.leaf(impostor, TestPki.ec("secp256r1").getPublic(), "forged");
+        assertEquals(deviceCa.getSubjectX500Principal(), forged.getIssuerX500Principal());
+        refused(Reason.UNTRUSTED, () -> fixture.verifier().verify(List.of(forged), IdentitySource.TLS_CLIENT_CERTIFICATE));
+        refused(Reason.UNTRUSTED, () -> fixture.verifier().verify(List.of(forged, impostor.certificate()), IdentitySource.TLS_CLIENT_CERTIFICATE));
+    }
+
+    @Test
     void refusesAnExpiredIdentity() throws Exception {
         KeyPair key = TestPki.ec("secp256r1");
         Instant now = Instant.now();

@@ -57,8 +57,12 @@ final class TestPki {
     }
 
     static Ca root(String commonName) throws Exception {
+        return root(new X500Name("CN=" + commonName));
+    }
+
+    /** A self-signed CA with exactly this subject (to impersonate another CA's name). */
+    static Ca root(X500Name name) throws Exception {
         KeyPair pair = ec("secp256r1");
-        X500Name name = new X500Name("CN=" + commonName);
         Instant now = Instant.now();
         X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(name, serial(), Date.from(now.minus(Duration.ofDays(1))),
                 Date.from(now.plus(Duration.ofDays(3650))), name, pair.getPublic());
