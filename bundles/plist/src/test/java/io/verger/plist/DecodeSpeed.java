@@ -2,6 +2,7 @@ package io.verger.plist;
 
 import com.dd.plist.BinaryPropertyListParser;
 import com.dd.plist.XMLPropertyListParser;
+import io.verger.plist.internal.StaxPlistReader;
 
 import java.util.function.Supplier;
 
@@ -17,6 +18,8 @@ public final class DecodeSpeed {
 
     public static void main(String[] args) throws Exception {
         PlistCodec codec = PlistCodec.withDefaults();
+        StaxPlistReader stax = new StaxPlistReader(PlistLimits.defaults()); // the reader before XmlPlistReader
+        byte[] idleXml = codec.encodeXml(java.util.Map.of("UDID", "00008110-001A2B3C4D5E6F70", "Status", "Idle"));
         byte[] authXml = Fixtures.authenticate();
         byte[] reportXml = Fixtures.commandReport();
         Object report = codec.decode(reportXml);
@@ -26,9 +29,13 @@ public final class DecodeSpeed {
                 authXml.length, authBin.length, reportXml.length, reportBin.length);
         for (int round = 0; round < 3; round++) {
             System.out.println("-- round " + round);
+            time("decode Idle XML (codec)", () -> codec.decode(idleXml));
+            time("decode Idle XML (StAX, before)", () -> stax.read(idleXml));
             time("decode Authenticate XML (codec)", () -> codec.decode(authXml));
+            time("decode Authenticate XML (StAX, before)", () -> stax.read(authXml));
             time("decode Authenticate binary (codec)", () -> codec.decode(authBin));
             time("decode command report XML (codec)", () -> codec.decode(reportXml));
+            time("decode command report XML (StAX, before)", () -> stax.read(reportXml));
             time("decode command report binary (codec)", () -> codec.decode(reportBin));
             time("dd-plist XML parse, no conversion", () -> parseDd(reportXml, false));
             time("dd-plist binary parse, no conversion", () -> parseDd(reportBin, true));

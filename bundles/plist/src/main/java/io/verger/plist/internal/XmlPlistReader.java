@@ -3,312 +3,286 @@ package io.verger.plist.internal;
 import io.verger.plist.PlistException;
 import io.verger.plist.PlistLimits;
 
-import javax.xml.XMLConstants;
-import javax.xml.stream.Location;
-import javax.xml.stream.XMLInputFactory;
-import javax.xml.stream.XMLStreamConstants;
-import javax.xml.stream.XMLStreamException;
-import javax.xml.stream.XMLStreamReader;
-import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.YearMonth;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.regex.Pattern;
 
 /**
- * Decodes XML plists with the JDK's StAX parser, walking the events straight into Java values.
+ * Decodes XML plists with {@link XmlScanner}, walking its tags straight into Java values.
  *
- * <p>Safety does not rest on any one setting: the parser is told not to process DTDs at all
- * ({@code SUPPORT_DTD=false}: an internal subset is skipped, never interpreted, and no external DTD is
- * fetched), not to support external entities, to allow no external access, and to refuse any resolution
- * request; on top of that the walker refuses every DOCTYPE except Apple's plist DOCTYPE as soon as the
- * parser reports it, and refuses every entity reference other than the five predefined ones.
+ * <p>Why not the JDK's StAX parser, which this replaced: creating a StAX reader (its property and entity
+ * managers, buffers and symbol tables) cost more than parsing a check-in, several microseconds per
+ * message, and about a tenth of the server's CPU went to it. The plist dialect needs a small part of
+ * XML, and that part is read here without DTD machinery at all: nothing can be declared, expanded or
+ * fetched, so safety rests on absence rather than on settings. Tests keep the StAX reader as an oracle
+ * and check both agree.
  *
- * <p>The factory is configured once and then only used to create readers, each confined to one call.
+ * <p>Stateless apart from its limits; each {@link #read} has its own scanner and walker.
  */
 public final class XmlPlistReader {
 
-    /** What Apple software writes, then and now. No internal subset can match. */
-    private static final Pattern APPLE_DOCTYPE = Pattern.compile(
-            "<!DOCTYPE\\s+plist\\s+PUBLIC\\s+([\"'])-//Apple(?: Computer)?//DTD PLIST 1\\.0//EN\\1\\s+"
-                    + "([\"'])(?:https?://www\\.apple\\.com/DTDs/PropertyList-1\\.0\\.dtd"
-                    + "|file://localhost/System/Library/DTDs/PropertyList\\.dtd)\\2\\s*>");
+    /** The elements of a plist; their indices are the codes below. */
+    private static final String[] ELEMENTS = {"key", "string", "dict", "integer", "true", "false", "array", "data", "date", "real", "plist"};
+    private static final int KEY = 0;
+    private static final int STRING = 1;
+    private static final int DICT = 2;
+    private static final int INTEGER = 3;
+    private static final int TRUE = 4;
+    private static final int FALSE = 5;
+    private static final int ARRAY = 6;
+    private static final int DATA = 7;
+    private static final int DATE = 8;
+    private static final int REAL = 9;
+    private static final int PLIST = 10;
+    private static final byte[][] ELEMENT_NAMES = new byte[ELEMENTS.length][];
 
-    private final XMLInputFactory factory;
+    static {
+        for (int i = 0; i < ELEMENTS.length; i++) {
+            ELEMENT_NAMES[i] = ELEMENTS[i].getBytes(StandardCharsets.US_ASCII);
+        }
+    }
+
     private final PlistLimits limits;
 
     public XmlPlistReader(PlistLimits limits) {
         this.limits = limits;
-        // The JDK's own implementation, whatever else is on the class path or in the framework.
-        XMLInputFactory f = XMLInputFactory.newDefaultFactory();
-        f.setProperty(XMLInputFactory.SUPPORT_DTD, false);
-        f.setProperty(XMLInputFactory.IS_SUPPORTING_EXTERNAL_ENTITIES, false);
-        f.setProperty(XMLInputFactory.IS_REPLACING_ENTITY_REFERENCES, false);
-        f.setProperty(XMLInputFactory.IS_NAMESPACE_AWARE, false);
-        f.setProperty(XMLInputFactory.IS_VALIDATING, false);
-        f.setProperty(XMLConstants.ACCESS_EXTERNAL_DTD, "");
-        f.setXMLResolver((publicId, systemId, baseUri, namespace) -> {
-            throw new XMLStreamException("external resources are not allowed in a plist");
-        });
-        this.factory = f;
     }
 
     public Object read(byte[] xml) {
-        String text = XmlCharset.decode(xml);
-        XMLStreamReader reader;
-        try {
-            reader = factory.createXMLStreamReader(new StringReader(text));
-        } catch (XMLStreamException | RuntimeException e) {
-            throw malformed(e);
-        }
-        try {
-            return new Walk(reader, limits).document();
-        } catch (PlistException e) {
-            throw e;
-        } catch (XMLStreamException | RuntimeException e) {
-            throw malformed(e);
-        } finally {
-            try {
-                reader.close();
-            } catch (XMLStreamException | RuntimeException ignored) {
-                // nothing was opened that closing could release
-            }
-        }
+        return new Walk(new XmlScanner(XmlCharset.utf8(xml)), limits).document();
     }
 
-    private static PlistException malformed(Exception e) {
-        String detail = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-        // The JDK's message reads "ParseError at [row,col]:[3,9]\nMessage: ..."
-        detail = detail.replace('\n', ' ').replace('\r', ' ');
-        if (detail.length() > 300) {
-            detail = detail.substring(0, 300) + "...";
+    /** The code of the element whose tag {@code xml} just read, -1 if it is none of a plist's. */
+    private static int element(XmlScanner xml) {
+        int candidate;
+        switch (xml.nameLength()) {
+            case 3:
+                candidate = KEY;
+                break;
+            case 4:
+                switch (xml.nameByte(0)) {
+                    case 't':
+                        candidate = TRUE;
+                        break;
+                    case 'r':
+                        candidate = REAL;
+                        break;
+                    case 'd':
+                        candidate = xml.nameByte(1) == 'i' ? DICT : xml.nameByte(3) == 'e' ? DATE : DATA;
+                        break;
+                    default:
+                        return -1;
+                }
+                break;
+            case 5:
+                candidate = xml.nameByte(0) == 'f' ? FALSE : xml.nameByte(0) == 'a' ? ARRAY : PLIST;
+                break;
+            case 6:
+                candidate = STRING;
+                break;
+            case 7:
+                candidate = INTEGER;
+                break;
+            default:
+                return -1;
         }
-        return new PlistException("malformed XML plist: " + detail, e);
+        return xml.nameIs(ELEMENT_NAMES[candidate]) ? candidate : -1;
+    }
+
+    /**
+     * {@code yyyy-MM-ddTHH:mm:ssZ}, the form Apple writes, as {@link Instant#parse} reads it but several
+     * times faster; null for any other form (fractions, offsets, lower case, leap seconds, 24:00),
+     * which {@code Instant.parse} then reads or refuses.
+     */
+    static Instant plainDate(String t) {
+        if (t.length() != 20 || t.charAt(4) != '-' || t.charAt(7) != '-' || t.charAt(10) != 'T' || t.charAt(13) != ':'
+                || t.charAt(16) != ':' || t.charAt(19) != 'Z') {
+            return null;
+        }
+        int year = digits(t, 0, 4);
+        int month = digits(t, 5, 2);
+        int day = digits(t, 8, 2);
+        int hour = digits(t, 11, 2);
+        int minute = digits(t, 14, 2);
+        int second = digits(t, 17, 2);
+        if (year < 0 || month < 1 || month > 12 || day < 1 || day > YearMonth.of(year, month).lengthOfMonth()
+                || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59) {
+            return null;
+        }
+        long days = LocalDate.of(year, month, day).toEpochDay();
+        return Instant.ofEpochSecond(days * 86_400 + hour * 3_600 + minute * 60 + second);
+    }
+
+    /** The ASCII digits at {@code from}, or -1 if any is not one. */
+    private static int digits(String t, int from, int count) {
+        int value = 0;
+        for (int i = from; i < from + count; i++) {
+            char c = t.charAt(i);
+            if (c < '0' || c > '9') {
+                return -1;
+            }
+            value = value * 10 + (c - '0');
+        }
+        return value;
     }
 
     /** The state of one decode. */
     private static final class Walk {
 
-        private final XMLStreamReader r;
+        private final XmlScanner xml;
         private final int maxDepth;
         private final int maxObjects;
         private final KeyPath path = new KeyPath();
         private int objects;
-        /** The dictionaries and arrays being filled, root first. */
+        /** The dictionaries and arrays being filled, root first; which of them are dictionaries. */
         private Object[] open = new Object[8];
+        private boolean[] dict = new boolean[8];
         private int depth;
 
-        Walk(XMLStreamReader r, PlistLimits limits) {
-            this.r = r;
+        Walk(XmlScanner xml, PlistLimits limits) {
+            this.xml = xml;
             this.maxDepth = limits.maxDepth();
             this.maxObjects = limits.maxObjects();
         }
 
-        Object document() throws XMLStreamException {
-            int event = prolog();
-            if (event != XMLStreamConstants.START_ELEMENT) {
-                throw fail("XML plist has no root element");
-            }
+        Object document() {
+            xml.prolog();
             Object value;
-            if ("plist".equals(r.getLocalName())) {
-                if (nextTag() != XMLStreamConstants.START_ELEMENT) {
+            if (element() == PLIST) {
+                if (nextTag() != XmlScanner.START) {
                     throw fail("<plist> holds no value");
                 }
                 value = readValue();
-                if (nextTag() != XMLStreamConstants.END_ELEMENT) {
-                    throw fail("<plist> holds more than one value (found a second <" + r.getLocalName() + ">)");
+                if (nextTag() != XmlScanner.END) {
+                    throw fail("<plist> holds more than one value (found a second <" + PlistTypes.clean(xml.name()) + ">)");
                 }
             } else {
                 value = readValue(); // a bare value as root, which Apple's parser accepts too
             }
-            while (r.hasNext()) {
-                event = r.next();
-                if (event == XMLStreamConstants.DTD || event == XMLStreamConstants.ENTITY_REFERENCE) {
-                    throw fail("unexpected content after the root element");
-                }
-            }
+            xml.epilog();
             return value;
         }
 
-        /** Skips to the root element, checking the DOCTYPE on the way. */
-        private int prolog() throws XMLStreamException {
-            while (r.hasNext()) {
-                int event = r.next();
-                switch (event) {
-                    case XMLStreamConstants.START_ELEMENT:
-                        return event;
-                    case XMLStreamConstants.DTD:
-                        if (!APPLE_DOCTYPE.matcher(r.getText()).matches()) {
-                            throw new PlistException("XML plist refused: DOCTYPE other than Apple's plist DOCTYPE"
-                                    + " (internal subsets, entity declarations and external DTDs are not allowed)");
-                        }
-                        break;
-                    case XMLStreamConstants.ENTITY_REFERENCE:
-                        throw entityReference();
-                    case XMLStreamConstants.CHARACTERS:
-                        if (!r.isWhiteSpace()) {
-                            throw fail("text before the root element");
-                        }
-                        break;
-                    default:
-                        break; // comments, processing instructions, white space
-                }
-            }
-            return XMLStreamConstants.END_DOCUMENT;
+        /** The code of the element whose tag was just read, -1 if it is none of a plist's. */
+        private int element() {
+            return XmlPlistReader.element(xml);
         }
 
-        /** Next START_ELEMENT or END_ELEMENT, allowing only white space, comments and PIs in between. */
-        private int nextTag() throws XMLStreamException {
-            while (true) {
-                int event = r.next();
-                switch (event) {
-                    case XMLStreamConstants.START_ELEMENT:
-                    case XMLStreamConstants.END_ELEMENT:
-                        return event;
-                    case XMLStreamConstants.CHARACTERS:
-                    case XMLStreamConstants.CDATA:
-                        if (!r.isWhiteSpace()) {
-                            throw fail("unexpected text " + PlistTypes.quote(r.getText().strip())
-                                    + " between elements");
-                        }
-                        break;
-                    case XMLStreamConstants.SPACE:
-                    case XMLStreamConstants.COMMENT:
-                    case XMLStreamConstants.PROCESSING_INSTRUCTION:
-                        break;
-                    case XMLStreamConstants.ENTITY_REFERENCE:
-                        throw entityReference();
-                    default:
-                        throw fail("unexpected XML event " + event);
-                }
+        /** Next start or end tag; text other than white space between elements is refused. */
+        private int nextTag() {
+            int event = xml.nextTag();
+            if (event == XmlScanner.TEXT) {
+                throw fail("unexpected text " + PlistTypes.quote(xml.strayText().strip()) + " between elements");
             }
+            return event;
         }
 
-        /** The text content of the current element, which may hold no elements. Ends on its END_ELEMENT. */
-        private String text() throws XMLStreamException {
-            String element = r.getLocalName();
-            String first = null;
-            StringBuilder more = null;
-            while (true) {
-                int event = r.next();
-                switch (event) {
-                    case XMLStreamConstants.CHARACTERS:
-                    case XMLStreamConstants.CDATA:
-                    case XMLStreamConstants.SPACE:
-                        if (first == null) {
-                            first = r.getText();
-                        } else {
-                            if (more == null) {
-                                more = new StringBuilder(first);
-                            }
-                            more.append(r.getTextCharacters(), r.getTextStart(), r.getTextLength());
-                        }
-                        break;
-                    case XMLStreamConstants.COMMENT:
-                    case XMLStreamConstants.PROCESSING_INSTRUCTION:
-                        break;
-                    case XMLStreamConstants.END_ELEMENT:
-                        return more != null ? more.toString() : first != null ? first : "";
-                    case XMLStreamConstants.ENTITY_REFERENCE:
-                        throw entityReference();
-                    case XMLStreamConstants.START_ELEMENT:
-                        throw fail("<" + element + "> may hold only text, found <" + r.getLocalName() + ">");
-                    default:
-                        throw fail("unexpected XML event " + event + " in <" + element + ">");
-                }
+        /** The text content of the element just started, which may hold no elements, up to its end tag. */
+        private String text(int element) {
+            String text = xml.text();
+            if (text == null) {
+                throw fail("<" + ELEMENTS[element] + "> may hold only text, found <" + PlistTypes.clean(xml.name()) + ">");
             }
+            return text;
+        }
+
+        /** The text of {@code <data>}, white space left out. */
+        private byte[] base64() {
+            byte[] base64 = xml.textWithoutSpace();
+            if (base64 == null) {
+                throw fail("<data> may hold only text, found <" + PlistTypes.clean(xml.name()) + ">");
+            }
+            return base64;
         }
 
         /**
-         * Reads the value whose START_ELEMENT is current, up to its END_ELEMENT. Iterative, so no nesting,
+         * Reads the value whose start tag was just read, up to its end tag. Iterative, so no nesting,
          * however deep or hostile, can exhaust the thread's stack; the depth limit is checked on the explicit
          * stack instead.
          */
-        private Object readValue() throws XMLStreamException {
-            Object root = startValue();
+        @SuppressWarnings("unchecked") // what enter() pushed: a LinkedHashMap where dict is set, else an ArrayList
+        private Object readValue() {
+            Object root = startValue(element());
             while (depth > 0) {
-                Object container = open[depth - 1];
-                if (nextTag() == XMLStreamConstants.END_ELEMENT) { // the parser has checked it closes this container
+                if (nextTag() == XmlScanner.END) { // the scanner has checked it closes this container
                     depth--;
                     open[depth] = null;
                     path.pop();
-                } else if (container instanceof Map) {
-                    @SuppressWarnings("unchecked")
-                    Map<String, Object> dict = (Map<String, Object>) container;
-                    if (!"key".equals(r.getLocalName())) {
-                        throw fail("expected <key> in <dict>, found <" + r.getLocalName() + ">");
+                } else if (dict[depth - 1]) {
+                    // cast to the class, not the interface: an interface check scans the class's supertypes
+                    LinkedHashMap<String, Object> map = (LinkedHashMap<String, Object>) open[depth - 1];
+                    if (element() != KEY) {
+                        throw fail("expected <key> in <dict>, found <" + PlistTypes.clean(xml.name()) + ">");
                     }
-                    String key = text();
+                    String key = text(KEY);
                     path.key(key);
-                    if (nextTag() != XMLStreamConstants.START_ELEMENT) {
+                    if (nextTag() != XmlScanner.START) {
                         throw fail("<key> has no value");
                     }
-                    if (dict.putIfAbsent(key, startValue()) != null) {
+                    if (map.putIfAbsent(key, startValue(element())) != null) {
                         throw fail("duplicate key");
                     }
                 } else {
-                    @SuppressWarnings("unchecked")
-                    List<Object> array = (List<Object>) container;
+                    ArrayList<Object> array = (ArrayList<Object>) open[depth - 1];
                     path.index(array.size());
-                    array.add(startValue());
+                    array.add(startValue(element()));
                 }
             }
             return root;
         }
 
         /**
-         * A scalar read up to its END_ELEMENT, or a new empty dictionary or array pushed for
-         * {@link #readValue} to fill.
+         * A scalar read up to its end tag, or a new empty dictionary or array pushed for {@link #readValue}
+         * to fill.
          */
-        private Object startValue() throws XMLStreamException {
-            String name = r.getLocalName();
-            switch (name) {
-                case "dict":
-                    return enter(new LinkedHashMap<String, Object>());
-                case "array":
-                    return enter(new ArrayList<Object>());
-                case "string":
+        private Object startValue(int element) {
+            switch (element) {
+                case STRING:
                     count();
-                    return text();
-                case "integer":
+                    return text(STRING);
+                case DICT:
+                    return enter(new LinkedHashMap<String, Object>(), true);
+                case INTEGER:
                     count();
-                    return parseInteger(text());
-                case "real":
+                    return parseInteger(text(INTEGER));
+                case TRUE:
+                    return empty(TRUE, Boolean.TRUE);
+                case FALSE:
+                    return empty(FALSE, Boolean.FALSE);
+                case ARRAY:
+                    return enter(new ArrayList<Object>(), false);
+                case DATA:
                     count();
-                    return parseReal(text());
-                case "true":
+                    return parseData(base64());
+                case DATE:
                     count();
-                    empty(name);
-                    return Boolean.TRUE;
-                case "false":
+                    return parseDate(text(DATE));
+                case REAL:
                     count();
-                    empty(name);
-                    return Boolean.FALSE;
-                case "date":
-                    count();
-                    return parseDate(text());
-                case "data":
-                    count();
-                    return parseData(text());
-                case "key":
+                    return parseReal(text(REAL));
+                case KEY:
                     throw fail("<key> outside a <dict>");
                 default:
-                    throw fail("unknown plist element <" + name + ">");
+                    throw fail("unknown plist element <" + PlistTypes.clean(xml.name()) + ">");
             }
         }
 
-        private Object enter(Object container) {
+        private Object enter(Object container, boolean isDict) {
             if (depth >= maxDepth) {
                 throw fail("plist nesting deeper than " + maxDepth + " levels");
             }
             count();
             if (depth == open.length) {
-                open = java.util.Arrays.copyOf(open, depth * 2);
+                open = Arrays.copyOf(open, depth * 2);
+                dict = Arrays.copyOf(dict, depth * 2);
             }
+            dict[depth] = isDict;
             open[depth++] = container;
             path.push();
             return container;
@@ -320,10 +294,13 @@ public final class XmlPlistReader {
             }
         }
 
-        private void empty(String element) throws XMLStreamException {
-            if (nextTag() != XMLStreamConstants.END_ELEMENT) {
-                throw fail("<" + element + "/> must be empty");
+        /** {@code <true/>} or {@code <false/>}, which may hold white space, comments and PIs but nothing else. */
+        private Boolean empty(int element, Boolean value) {
+            count();
+            if (nextTag() != XmlScanner.END) {
+                throw fail("<" + ELEMENTS[element] + "/> must be empty");
             }
+            return value;
         }
 
         private Long parseInteger(String text) {
@@ -362,7 +339,8 @@ public final class XmlPlistReader {
 
         private Double parseReal(String text) {
             String t = text.strip();
-            switch (t.toLowerCase(java.util.Locale.ROOT)) {
+            boolean word = !t.isEmpty() && t.charAt(t.length() - 1) >= 'A'; // nan, inf, infinity; a number ends in a digit or '.'
+            switch (word ? t.toLowerCase(java.util.Locale.ROOT) : "") {
                 case "nan":
                     return Double.NaN;
                 case "inf":
@@ -398,6 +376,10 @@ public final class XmlPlistReader {
 
         private Instant parseDate(String text) {
             String t = text.strip();
+            Instant plain = plainDate(t);
+            if (plain != null) {
+                return plain;
+            }
             try {
                 return Instant.parse(t);
             } catch (DateTimeParseException e) {
@@ -405,45 +387,17 @@ public final class XmlPlistReader {
             }
         }
 
-        private byte[] parseData(String text) {
-            int n = text.length();
-            int kept = 0;
-            for (int k = 0; k < n; k++) {
-                if (!isXmlSpace(text.charAt(k))) {
-                    kept++;
-                }
-            }
+        private byte[] parseData(byte[] base64) {
             try {
-                if (kept == n) {
-                    return Base64.getDecoder().decode(text);
-                }
-                byte[] b64 = new byte[kept];
-                int j = 0;
-                for (int k = 0; k < n; k++) {
-                    char c = text.charAt(k);
-                    if (!isXmlSpace(c)) {
-                        b64[j++] = c < 0x80 ? (byte) c : (byte) '?';
-                    }
-                }
-                return Base64.getDecoder().decode(b64);
+                return Base64.getDecoder().decode(base64);
             } catch (IllegalArgumentException e) {
                 throw fail("<data> is not valid base64");
             }
         }
 
-        private static boolean isXmlSpace(char c) {
-            return c == ' ' || c == '\n' || c == '\t' || c == '\r';
-        }
-
-        private PlistException entityReference() {
-            return new PlistException("XML plist refused: entity reference &" + PlistTypes.clean(r.getLocalName())
-                    + "; (only &amp; &lt; &gt; &quot; &apos; and character references are allowed)");
-        }
-
         private PlistException fail(String message) {
-            Location at = r.getLocation();
-            String where = at == null ? "" : " (line " + at.getLineNumber() + ", column " + at.getColumnNumber() + ")";
-            return new PlistException("XML plist: " + message + " at " + path + where);
+            return new PlistException("XML plist: " + message + " at " + path + " (line " + xml.line() + ", column "
+                    + xml.column() + ")");
         }
     }
 }
