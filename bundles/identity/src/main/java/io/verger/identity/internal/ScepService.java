@@ -35,7 +35,6 @@ import org.bouncycastle.cms.jcajce.JcaSimpleSignerInfoVerifierBuilder;
 import org.bouncycastle.cms.jcajce.JceCMSContentEncryptorBuilder;
 import org.bouncycastle.cms.jcajce.JceKeyTransEnvelopedRecipient;
 import org.bouncycastle.cms.jcajce.JceKeyTransRecipientInfoGenerator;
-import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.bouncycastle.operator.jcajce.JcaDigestCalculatorProviderBuilder;
 import org.bouncycastle.pkcs.PKCS10CertificationRequest;
@@ -44,7 +43,6 @@ import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
 import java.security.PrivateKey;
-import java.security.Provider;
 import java.security.SecureRandom;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
@@ -101,7 +99,8 @@ final class ScepService {
             CMSAlgorithm.AES256_CBC, CMSAlgorithm.AES256_CBC, CMSAlgorithm.DES_EDE3_CBC, CMSAlgorithm.DES_EDE3_CBC);
     private static final Logger LOG = LoggerFactory.getLogger(ScepService.class);
 
-    private final Provider provider = new BouncyCastleProvider();
+    // All SCEP cryptography uses the JDK's providers: BouncyCastle's provider re-validates an RSA modulus (Miller-Rabin)
+    // for every key it builds, which made each PKIOperation cost several milliseconds more
     private final SecureRandom random = new SecureRandom();
     private final Supplier<ScepAuthority> authority;
     private final Supplier<EnrollmentSecrets> secrets;
@@ -365,7 +364,7 @@ final class ScepService {
             if (recipients.isEmpty()) {
                 throw new Refused(FailInfo.BAD_REQUEST, "the pkcsPKIEnvelope has no recipient");
             }
-            return recipients.iterator().next().getContent(new JceKeyTransEnvelopedRecipient(caKey).setProvider(provider));
+            return recipients.iterator().next().getContent(new JceKeyTransEnvelopedRecipient(caKey));
         } catch (Refused e) {
             throw e;
         } catch (Exception e) {
@@ -393,17 +392,17 @@ final class ScepService {
             certsOnly.addCertificates(new JcaCertStore(List.of(issued)));
             byte[] degenerate = certsOnly.generate(new CMSAbsentContent()).getEncoded("DER");
             CMSEnvelopedDataGenerator envelope = new CMSEnvelopedDataGenerator();
-            envelope.addRecipientInfoGenerator(new JceKeyTransRecipientInfoGenerator(request.requester).setProvider(provider));
+            envelope.addRecipientInfoGenerator(new JceKeyTransRecipientInfoGenerator(request.requester));
             CMSEnvelopedData enveloped = envelope.generate(new CMSProcessableByteArray(degenerate),
-                    new JceCMSContentEncryptorBuilder(CONTENT_CIPHERS.get(request.cipher)).setProvider(provider).build());
+                    new JceCMSContentEncryptorBuilder(CONTENT_CIPHERS.get(request.cipher)).build());
             content = new CMSProcessableByteArray(enveloped.getEncoded());
             encapsulate = true;
         }
         X509Certificate caCertificate = ca.certificateChain().get(0);
         CMSSignedDataGenerator generator = new CMSSignedDataGenerator();
-        generator.addSignerInfoGenerator(new JcaSignerInfoGeneratorBuilder(new JcaDigestCalculatorProviderBuilder().setProvider(provider).build())
+        generator.addSignerInfoGenerator(new JcaSignerInfoGeneratorBuilder(new JcaDigestCalculatorProviderBuilder().build())
                 .setSignedAttributeGenerator(new DefaultSignedAttributeTableGenerator(new AttributeTable(attributes)))
-                .build(new JcaContentSignerBuilder("SHA256withRSA").setProvider(provider).build(ca.privateKey()), caCertificate));
+                .build(new JcaContentSignerBuilder("SHA256withRSA").build(ca.privateKey()), caCertificate));
         generator.addCertificates(new JcaCertStore(List.of(caCertificate)));
         byte[] answer = generator.generate(content, encapsulate).getEncoded("DER");
         if (issued != null) {
