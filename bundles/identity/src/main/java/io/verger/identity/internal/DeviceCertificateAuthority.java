@@ -204,7 +204,7 @@ public class DeviceCertificateAuthority implements CertificateAuthority, ScepAut
                 builder.addExtension(Extension.subjectAlternativeName, subjectAltName.isCritical(), subjectAltName.getParsedValue());
             }
             X509Certificate issued = Pem.toX509(builder.build(
-                    new JcaContentSignerBuilder(ca.signatureAlgorithm()).build(ca.key())).getEncoded());
+                    new JcaContentSignerBuilder(ca.signatureAlgorithm()).setProvider(provider).build(ca.key())).getEncoded());
             LOG.info("issued device identity {} serial {} ({}) valid until {}", issued.getSubjectX500Principal(),
                     issued.getSerialNumber().toString(16), keyDescription, notAfter);
             return issued;
