@@ -189,6 +189,10 @@ public final class VergerRuntime implements AutoCloseable {
         startAll(installed);
         LOG.info("{} {} started: https://{}:{}/ (public URL {}), data {}", settings.productName(), Product.version(),
                 settings.bind().orElse("*"), settings.httpsPort(), settings.publicUrl(), settings.dataDir());
+        if (settings.get(VergerSettings.PUBLIC_URL).isEmpty()) {
+            LOG.warn("{} is not set: enrollment profiles and tokens send devices to {}, which only this machine reaches; "
+                    + "set it to the https URL devices use", VergerSettings.PUBLIC_URL, settings.publicUrl());
+        }
         return new VergerRuntime(settings, framework, prepared.tls());
     }
 
