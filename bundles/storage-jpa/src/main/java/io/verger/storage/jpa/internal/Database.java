@@ -215,8 +215,33 @@ public final class Database {
         }
     }
 
+    /**
+     * Runs one write statement in auto-commit mode, again after a deadlock or lock timeout (at most 3 tries): for work
+     * whose failed attempt leaves nothing behind.
+     */
+    <T> T statement(String what, SqlWork<T> work) {
+        for (int attempt = 1; ; attempt++) {
+            try (Connection c = pool.getConnection()) {
+                return work.run(c);
+            } catch (SQLException e) {
+                if (Dialect.isTransient(e) && attempt < 3) {
+                    continue;
+                }
+                throw new StorageException(what + " failed: " + e.getMessage(), e);
+            }
+        }
+    }
+
     /** Runs work in one transaction, again after a deadlock or serialization failure (at most 3 tries). */
     <T> T transaction(String what, SqlWork<T> work) {
+        return transaction(what, e -> false, work);
+    }
+
+    /**
+     * Runs work in one transaction, again (at most 3 tries) after a deadlock or serialization failure, or after a
+     * failure {@code alsoRetry} names (such as the duplicate key of a first insert that raced another).
+     */
+    <T> T transaction(String what, java.util.function.Predicate<SQLException> alsoRetry, SqlWork<T> work) {
         for (int attempt = 1; ; attempt++) {
             try (Connection c = pool.getConnection()) {
                 c.setAutoCommit(false);
@@ -231,7 +256,7 @@ public final class Database {
                     c.setAutoCommit(true);
                 }
             } catch (SQLException e) {
-                if (Dialect.isTransient(e) && attempt < 3) {
+                if ((Dialect.isTransient(e) || alsoRetry.test(e)) && attempt < 3) {
                     continue;
                 }
                 throw new StorageException(what + " failed: " + e.getMessage(), e);

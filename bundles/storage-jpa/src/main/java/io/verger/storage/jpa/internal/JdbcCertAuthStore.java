@@ -3,7 +3,6 @@ package io.verger.storage.jpa.internal;
 import io.verger.api.EnrollmentId;
 import io.verger.api.identity.CertificateFingerprint;
 import io.verger.api.storage.CertAuthStore;
-import io.verger.api.storage.StorageException;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
@@ -66,31 +65,21 @@ public final class JdbcCertAuthStore implements CertAuthStore {
         Columns.requireDeviceChannel(deviceChannel, "a certificate binding");
         Objects.requireNonNull(fingerprint, "fingerprint");
         long now = Columns.nanos(Instant.now());
-        // one statement in auto-commit, tried again after a lock timeout or deadlock (seen under concurrent enrollments
-        // on Derby): a failed INSERT left nothing behind
-        for (int attempt = 1; ; attempt++) {
-            try {
-                db.query("binding " + fingerprint + " to " + deviceChannel, c -> {
-                    // existing bindings are kept as they are: a duplicate key means bound already
-                    try (PreparedStatement ps = c.prepareStatement("INSERT INTO cert_binding (fingerprint, device_id, bound_at) VALUES (?, ?, ?)")) {
-                        ps.setString(1, fingerprint.sha256Hex());
-                        ps.setString(2, deviceChannel.deviceId());
-                        ps.setLong(3, now);
-                        return ps.executeUpdate();
-                    } catch (SQLException e) {
-                        if (Dialect.isDuplicateKey(e)) { // bound concurrently: idempotent
-                            return 0;
-                        }
-                        throw e;
-                    }
-                });
-                return;
-            } catch (StorageException e) {
-                if (attempt >= 3 || !(e.getCause() instanceof SQLException sql) || !Dialect.isTransient(sql)) {
-                    throw e;
+        // tried again after a lock timeout or deadlock (seen under concurrent enrollments on Derby)
+        db.statement("binding " + fingerprint + " to " + deviceChannel, c -> {
+            // existing bindings are kept as they are: a duplicate key means bound already
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO cert_binding (fingerprint, device_id, bound_at) VALUES (?, ?, ?)")) {
+                ps.setString(1, fingerprint.sha256Hex());
+                ps.setString(2, deviceChannel.deviceId());
+                ps.setLong(3, now);
+                return ps.executeUpdate();
+            } catch (SQLException e) {
+                if (Dialect.isDuplicateKey(e)) { // bound concurrently: idempotent
+                    return 0;
                 }
+                throw e;
             }
-        }
+        });
     }
 
     @Override

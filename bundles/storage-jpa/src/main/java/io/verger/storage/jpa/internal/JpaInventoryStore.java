@@ -3,7 +3,6 @@ package io.verger.storage.jpa.internal;
 import io.verger.api.EnrollmentId;
 import io.verger.api.storage.Inventory;
 import io.verger.api.storage.InventoryStore;
-import io.verger.api.storage.StorageException;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
@@ -40,19 +39,10 @@ public final class JpaInventoryStore implements InventoryStore {
         // Plain JDBC (every command acknowledgement with inventory lands here; EntityManager set-up and the unit of
         // work cost more than the statements). The no-op UPDATE takes the row lock on Derby and PostgreSQL alike, so
         // concurrent merges into one device's inventory are serialised; a first insert that races another is retried.
-        for (int attempt = 1; ; attempt++) {
-            try {
-                db.transaction("updating the inventory of " + id.deviceChannel(), c -> {
-                    mergeInto(c, device, values, at);
-                    return null;
-                });
-                return;
-            } catch (StorageException e) {
-                if (attempt >= 3 || !(e.getCause() instanceof SQLException sql) || !Dialect.isDuplicateKey(sql)) {
-                    throw e;
-                }
-            }
-        }
+        db.transaction("updating the inventory of " + id.deviceChannel(), Dialect::isDuplicateKey, c -> {
+            mergeInto(c, device, values, at);
+            return null;
+        });
     }
 
     private static void mergeInto(Connection c, String device, Map<String, Object> values, long at) throws SQLException {
