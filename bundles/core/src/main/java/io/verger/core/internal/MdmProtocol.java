@@ -125,10 +125,14 @@ public class MdmProtocol {
             return;
         }
         store.seen(id, now);
+        written(id, t);
+    }
+
+    private void written(EnrollmentId id, long millis) {
         if (lastSeenWritten.size() >= LAST_SEEN_CACHE_LIMIT) {
             lastSeenWritten.clear();
         }
-        lastSeenWritten.put(id, t);
+        lastSeenWritten.put(id, millis);
     }
 
     int maxBodyBytes() {
@@ -173,7 +177,9 @@ public class MdmProtocol {
             case "GetToken" -> getToken(id, message);
             default -> throw MdmException.badRequest("unknown check-in MessageType '" + messageType + "'");
         };
-        if (!"Authenticate".equals(messageType) && !"CheckOut".equals(messageType)) {
+        if ("TokenUpdate".equals(messageType)) {
+            written(id, now.toEpochMilli()); // the TokenUpdate itself set last_seen_at
+        } else if (!"Authenticate".equals(messageType) && !"CheckOut".equals(messageType)) {
             seen(enrollments(), id, now);
         }
         Map<String, Object> props = new HashMap<>();

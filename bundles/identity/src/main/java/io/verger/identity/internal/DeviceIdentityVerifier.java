@@ -265,11 +265,26 @@ public class DeviceIdentityVerifier implements IdentityVerifier {
         }
         CertAuthStore store = store();
         CertificateFingerprint fingerprint = identity.fingerprint();
-        if (store.isBound(enrollmentId, fingerprint)) {
+        // identity.boundTo() was looked up moments ago, and bindings are never removed: bound to this enrollment then
+        // means bound now. Unbound then (never cached): one fresh lookup answers both "bound here meanwhile?" and
+        // "bound elsewhere?". Bound elsewhere (or to several enrollments, shared identities): ask about this pair.
+        EnrollmentId known = identity.boundTo();
+        Optional<EnrollmentId> other;
+        if (enrollmentId.equals(known)) {
             LOG.debug("enrollment {} authenticated again with its certificate {}", enrollmentId, fingerprint);
             return;
+        } else if (known == null) {
+            other = store.enrollmentOf(fingerprint).map(EnrollmentId::deviceChannel);
+            if (other.isPresent() && other.get().equals(enrollmentId)) {
+                return; // bound concurrently by this enrollment's own Authenticate
+            }
+        } else {
+            if (store.isBound(enrollmentId, fingerprint)) {
+                LOG.debug("enrollment {} authenticated again with its certificate {}", enrollmentId, fingerprint);
+                return;
+            }
+            other = store.enrollmentOf(fingerprint);
         }
-        Optional<EnrollmentId> other = store.enrollmentOf(fingerprint);
         if (other.isPresent()) {
             if (!allowSharedIdentity) {
                 LOG.warn("cert-auth: refused Authenticate of {} with certificate {} {}: it is bound to enrollment {}",

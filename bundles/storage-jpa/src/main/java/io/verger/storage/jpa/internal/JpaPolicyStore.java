@@ -9,8 +9,12 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 
-import java.time.Instant;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,7 +25,7 @@ import java.util.Set;
 
 /**
  * Policies as JPA entities with optimistic revisions; their assignments and installations are
- * plain tables reached by native queries in the same transaction.
+ * plain tables reached by native queries in the same transaction. Reads are plain JDBC.
  */
 @Component(service = PolicyStore.class)
 public final class JpaPolicyStore implements PolicyStore {
@@ -79,21 +83,47 @@ public final class JpaPolicyStore implements PolicyStore {
         return r.isEmpty() ? "none (not stored)" : String.valueOf(r.get(0));
     }
 
-    private static Policy read(PolicyEntity e) {
-        return new Policy(e.id, e.name, e.payloadType, PlistValues.decode(e.settings), e.revision, Columns.instant(e.updatedAt));
+    /** The columns {@link #read(ResultSet)} reads, in its order. */
+    private static final String COLUMNS = "p.id, p.name, p.payload_type, p.settings, p.revision, p.updated_at";
+
+    private static Policy read(ResultSet rs) throws SQLException {
+        return new Policy(rs.getString(1), rs.getString(2), rs.getString(3), PlistValues.decode(rs.getBytes(4)), rs.getLong(5),
+                Columns.instant(rs.getLong(6)));
     }
+
+    // Reads are plain JDBC: a device's enrollment reconciles it, and EclipseLink's query machinery cost more than the
+    // queries themselves. Writes stay with JPA (optimistic revisions).
 
     @Override
     public Optional<Policy> find(String id) {
         Objects.requireNonNull(id, "id");
-        PolicyEntity e = db.jpa("reading policy " + id, em -> em.find(PolicyEntity.class, id));
-        return e == null ? Optional.empty() : Optional.of(read(e));
+        return db.query("reading policy " + id, c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM policy p WHERE p.id = ?")) {
+                ps.setString(1, id);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? Optional.of(read(rs)) : Optional.empty();
+                }
+            }
+        });
     }
 
     @Override
     public List<Policy> list() {
-        return db.jpa("listing policies", em -> em.createQuery("SELECT p FROM PolicyEntity p ORDER BY p.id", PolicyEntity.class)
-                .getResultList()).stream().map(JpaPolicyStore::read).toList();
+        return db.query("listing policies", c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM policy p ORDER BY p.id")) {
+                return readAll(ps);
+            }
+        });
+    }
+
+    private static List<Policy> readAll(PreparedStatement ps) throws SQLException {
+        List<Policy> out = new ArrayList<>();
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                out.add(read(rs));
+            }
+        }
+        return List.copyOf(out);
     }
 
     @Override
@@ -141,14 +171,16 @@ public final class JpaPolicyStore implements PolicyStore {
     }
 
     @Override
-    @SuppressWarnings("unchecked")
     public List<Policy> assignedTo(EnrollmentId id) {
         Objects.requireNonNull(id, "id");
-        List<PolicyEntity> policies = db.jpa("listing the policies of " + id, em -> em.createNativeQuery(
-                "SELECT p.id, p.name, p.payload_type, p.settings, p.revision, p.updated_at FROM policy p "
-                        + "JOIN policy_assignment a ON a.policy_id = p.id WHERE a.device_id = ?1 AND a.user_key = ?2 ORDER BY p.id",
-                PolicyEntity.class).setParameter(1, id.deviceId()).setParameter(2, Columns.userKey(id)).getResultList());
-        return policies.stream().map(JpaPolicyStore::read).toList();
+        return db.query("listing the policies of " + id, c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM policy p JOIN policy_assignment a "
+                    + "ON a.policy_id = p.id WHERE a.device_id = ? AND a.user_key = ? ORDER BY p.id")) {
+                ps.setString(1, id.deviceId());
+                ps.setString(2, Columns.userKey(id));
+                return readAll(ps);
+            }
+        });
     }
 
     @Override
@@ -191,16 +223,21 @@ public final class JpaPolicyStore implements PolicyStore {
     }
 
     @Override
-    @SuppressWarnings("unchecked")
     public Map<String, Long> installed(EnrollmentId id) {
         Objects.requireNonNull(id, "id");
-        List<Object[]> rows = db.jpa("listing the policies installed on " + id, em -> em
-                .createNativeQuery("SELECT policy_id, revision FROM policy_install WHERE device_id = ?1 AND user_key = ?2 ORDER BY policy_id")
-                .setParameter(1, id.deviceId()).setParameter(2, Columns.userKey(id)).getResultList());
-        Map<String, Long> out = new LinkedHashMap<>();
-        for (Object[] r : rows) {
-            out.put((String) r[0], ((Number) r[1]).longValue());
-        }
-        return java.util.Collections.unmodifiableMap(out);
+        return db.query("listing the policies installed on " + id, c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT policy_id, revision FROM policy_install WHERE device_id = ? AND user_key = ? ORDER BY policy_id")) {
+                ps.setString(1, id.deviceId());
+                ps.setString(2, Columns.userKey(id));
+                Map<String, Long> out = new LinkedHashMap<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.put(rs.getString(1), rs.getLong(2));
+                    }
+                }
+                return Collections.unmodifiableMap(out);
+            }
+        });
     }
 }
