@@ -215,6 +215,7 @@ public final class JdbcCommandQueue implements CommandQueue {
                 long cmdId = -1;
                 int bestPriority = 0;
                 long bestSeq = 0;
+                int candidates = 0;
                 try (PreparedStatement ps = c.prepareStatement(PENDING_PROBE)) {
                     ps.setString(1, id.deviceId());
                     ps.setString(2, Columns.userKey(id));
@@ -226,6 +227,7 @@ public final class JdbcCommandQueue implements CommandQueue {
                             if (!rs.wasNull() && expires <= t) {
                                 continue;
                             }
+                            candidates++;
                             long seq = rs.getLong(1);
                             int priority = rs.getInt(3);
                             if (cmdId < 0 || priority > bestPriority || (priority == bestPriority && seq < bestSeq)) {
@@ -246,7 +248,11 @@ public final class JdbcCommandQueue implements CommandQueue {
                     ps.setLong(1, cmdId);
                     try (ResultSet rs = ps.executeQuery()) {
                         if (rs.next()) {
-                            return Optional.of(readCommand(rs));
+                            QueuedCommand command = readCommand(rs);
+                            if (hint != null && !skipNotNow && candidates == 1) {
+                                hint.recordSole(epoch, command.commandUuid());
+                            }
+                            return Optional.of(command);
                         }
                     }
                 }
@@ -295,7 +301,7 @@ public final class JdbcCommandQueue implements CommandQueue {
         long at = Columns.nanos(result.receivedAt());
         byte[] errors = result.errorChain().isEmpty() ? null : encodeErrors(result.errorChain());
         boolean notNow = result.status() == CommandStatus.NOT_NOW;
-        return db.query("storing the " + result.status().appleName() + " report of " + id + " on " + result.commandUuid(), c -> {
+        boolean stored = db.query("storing the " + result.status().appleName() + " report of " + id + " on " + result.commandUuid(), c -> {
             String sql = "UPDATE command_queue SET state = ?, updated_at = ?, result_status = ?, result_plist = ?, "
                     + "result_errors = ?, result_at = ? WHERE device_id = ? AND user_key = ? AND command_uuid = ?"
                     // NotNow changes a pending command only; an expired one is no longer pending
@@ -321,6 +327,11 @@ public final class JdbcCommandQueue implements CommandQueue {
             }
             return notNow && exists(c, id, result.commandUuid());
         });
+        PendingHints hints = db.pendingHints();
+        if (stored && !notNow && hints != null) {
+            hints.hint(id).completed(result.commandUuid());
+        }
+        return stored;
     }
 
     private static boolean exists(Connection c, EnrollmentId id, String uuid) throws SQLException {

@@ -17,6 +17,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * before the commit never matches the epoch after it. Only additions need to bump: cancelling, clearing, expiring and
  * acknowledging can only make a pending set smaller, which leaves "empty" true. Bounded: past {@link #LIMIT} channels
  * the hints are dropped (and rebuilt on the next check-ins).
+ *
+ * <p>A query that found exactly one pending command records it as the sole one at its epoch; once the device's report
+ * completes that command (committed), the channel is empty at that epoch, if it is still current. So a device that is
+ * given its only command and acknowledges it needs no query to learn that nothing follows.
  */
 final class PendingHints {
 
@@ -26,6 +30,10 @@ final class PendingHints {
     static final class Hint {
         private final AtomicLong epoch = new AtomicLong();
         private volatile long emptyAt = -1;
+        private volatile Sole sole;
+
+        private record Sole(long epoch, String commandUuid) {
+        }
 
         /** @return the epoch to note before querying */
         long epoch() {
@@ -40,6 +48,19 @@ final class PendingHints {
         /** The query that started at {@code epoch} found nothing pending (neither queued nor NotNow'd, unexpired). */
         void recordEmpty(long epoch) {
             emptyAt = epoch;
+        }
+
+        /** The query that started at {@code epoch} found this command, unexpired, and nothing else pending. */
+        void recordSole(long epoch, String commandUuid) {
+            sole = new Sole(epoch, commandUuid);
+        }
+
+        /** The channel's command {@code commandUuid} is completed (committed): if it was the sole pending one, none is. */
+        void completed(String commandUuid) {
+            Sole s = sole;
+            if (s != null && s.epoch() == epoch.get() && s.commandUuid().equals(commandUuid)) {
+                recordEmpty(s.epoch());
+            }
         }
     }
 
