@@ -8,6 +8,7 @@ import org.osgi.annotation.versioning.ProviderType;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -125,4 +126,17 @@ public interface EnrollmentStore {
      * @param at when
      */
     void seen(EnrollmentId id, Instant at);
+
+    /**
+     * Records when each of many channels was last seen, as {@link #seen(EnrollmentId, Instant)} does for each, in as
+     * few durable writes as the store can (the engine batches last-seen times rather than writing one per connect).
+     * The default calls {@code seen} for each; a store should override it with one transaction. As last-seen times
+     * only move forward, a batch that fails part way leaves nothing inconsistent and may simply be sent again.
+     *
+     * @param lastSeen channels and when each was last seen; unknown ids are ignored
+     * @since 1.3
+     */
+    default void seen(Map<EnrollmentId, Instant> lastSeen) {
+        lastSeen.forEach(this::seen);
+    }
 }

@@ -12,6 +12,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.osgi.framework.ServiceReference;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
@@ -96,10 +97,10 @@ public class MdmProtocol {
     private volatile PlistCodec codec = PlistCodec.withDefaults();
     private volatile boolean userChannels = true;
     private volatile int maxBodyBytes = 16 * 1024 * 1024;
-    private volatile long lastSeenResolutionMillis = 30_000;
-    /** When this node last wrote each channel's last-seen time; bounded (cleared when it grows past the limit). */
-    private final ConcurrentHashMap<EnrollmentId, Long> lastSeenWritten = new ConcurrentHashMap<>();
-    static final int LAST_SEEN_CACHE_LIMIT = 200_000;
+    /** Last-seen times, written behind in batches by {@link #lastSeenFlusher} about once a second. */
+    final LastSeenRecorder lastSeen = new LastSeenRecorder(() -> enrollments);
+    private java.util.concurrent.ScheduledExecutorService lastSeenFlusher;
+    static final long LAST_SEEN_FLUSH_MILLIS = 1000;
     /**
      * The request type of each command this node handed to a device, until the device reports on it: the report then
      * needs no query to find out which command type handles the result. A report that reaches another node (or comes
@@ -114,25 +115,41 @@ public class MdmProtocol {
         this.maxBodyBytes = Math.max(1024, config.maxBodyBytes());
         this.userChannels = config.userChannels();
         this.codec = PlistCodec.withLimits(PlistLimits.defaults().withMaxInputBytes(maxBodyBytes));
-        this.lastSeenResolutionMillis = Math.max(0, config.lastSeenResolutionSeconds()) * 1000L;
+        lastSeen.setResolutionMillis(Math.max(0, config.lastSeenResolutionSeconds()) * 1000L);
+        synchronized (this) {
+            if (lastSeenFlusher == null) {
+                lastSeenFlusher = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                    Thread t = new Thread(r, "verger-last-seen");
+                    t.setDaemon(true);
+                    return t;
+                });
+                lastSeenFlusher.scheduleWithFixedDelay(lastSeen::flush, LAST_SEEN_FLUSH_MILLIS, LAST_SEEN_FLUSH_MILLIS,
+                        java.util.concurrent.TimeUnit.MILLISECONDS);
+            }
+        }
     }
 
-    /** Records that a channel connected, writing at most once per resolution interval per channel on this node. */
-    void seen(EnrollmentStore store, EnrollmentId id, Instant now) {
-        long t = now.toEpochMilli();
-        Long last = lastSeenWritten.get(id);
-        if (last != null && t - last < lastSeenResolutionMillis && t >= last) {
-            return;
+    @Deactivate
+    void deactivate() {
+        java.util.concurrent.ScheduledExecutorService flusher;
+        synchronized (this) {
+            flusher = lastSeenFlusher;
+            lastSeenFlusher = null;
         }
-        store.seen(id, now);
-        written(id, t);
-    }
-
-    private void written(EnrollmentId id, long millis) {
-        if (lastSeenWritten.size() >= LAST_SEEN_CACHE_LIMIT) {
-            lastSeenWritten.clear();
+        if (flusher != null) {
+            flusher.shutdown();
+            try {
+                flusher.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
-        lastSeenWritten.put(id, millis);
+        int written = lastSeen.flush(); // what is still queued, while the store may still be bound
+        if (lastSeen.queued() > 0) {
+            LOG.warn("{} last-seen time(s) not written at shutdown", lastSeen.queued());
+        } else if (written > 0) {
+            LOG.debug("wrote {} last-seen time(s) at shutdown", written);
+        }
     }
 
     int maxBodyBytes() {
@@ -140,7 +157,7 @@ public class MdmProtocol {
     }
 
     void setLastSeenResolution(java.time.Duration resolution) {
-        this.lastSeenResolutionMillis = resolution.toMillis();
+        lastSeen.setResolutionMillis(resolution.toMillis());
     }
 
     void setClock(Clock clock) {
@@ -178,9 +195,9 @@ public class MdmProtocol {
             default -> throw MdmException.badRequest("unknown check-in MessageType '" + messageType + "'");
         };
         if ("TokenUpdate".equals(messageType)) {
-            written(id, now.toEpochMilli()); // the TokenUpdate itself set last_seen_at
+            lastSeen.recorded(id, now.toEpochMilli()); // the TokenUpdate itself set last_seen_at
         } else if (!"Authenticate".equals(messageType) && !"CheckOut".equals(messageType)) {
-            seen(enrollments(), id, now);
+            lastSeen.seen(id, now);
         }
         Map<String, Object> props = new HashMap<>();
         props.put(MdmEvents.MESSAGE_TYPE, messageType);
@@ -331,7 +348,7 @@ public class MdmProtocol {
         EnrollmentId id = DeviceMessages.enrollmentId(message);
         authorize(identity, id, false);
         Instant now = clock.instant();
-        EnrollmentStore store = enrollments();
+        enrollments(); // 503 when no enrollment store is installed, before anything is stored
         CommandQueue q = queue();
 
         if (status != CommandStatus.IDLE) {
@@ -365,7 +382,7 @@ public class MdmProtocol {
         } else {
             events.post(MdmEvents.COMMAND_IDLE, id, now, Map.of(MdmEvents.STATUS, statusName));
         }
-        seen(store, id, now);
+        lastSeen.seen(id, now);
         // Idle starts a session and may retry what was NotNow'd; after any other report, NotNow'd commands wait
         Optional<QueuedCommand> next = q.next(id, status != CommandStatus.IDLE, now);
         next.ifPresent(command -> {

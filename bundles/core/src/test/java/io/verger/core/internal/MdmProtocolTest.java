@@ -335,7 +335,11 @@ class MdmProtocolTest {
         assertEquals(firstWrite, enrollments.find(DEVICE).orElseThrow().lastSeenAt(), "connects within 30 s are not written again");
         now = now.plusSeconds(31);
         idle();
+        assertEquals(firstWrite, enrollments.find(DEVICE).orElseThrow().lastSeenAt(), "written behind, not during the request");
+        assertEquals(1, protocol.lastSeen.queued());
+        assertEquals(1, protocol.lastSeen.flush());
         assertEquals(now, enrollments.find(DEVICE).orElseThrow().lastSeenAt(), "after the interval the next connect is written");
+        assertEquals(0, protocol.lastSeen.flush(), "nothing left to write");
     }
 
     @Test

@@ -223,6 +223,21 @@ public abstract class EnrollmentStoreConformance extends StoreConformance {
     }
 
     @Test
+    void seenInABatchMovesEachForwardOnlyAndIgnoresUnknownChannels() {
+        EnrollmentId a = enrolledDevice(at(10));
+        EnrollmentId b = enrolledDevice(at(10));
+        store().seen(b, at(40));
+        java.util.Map<EnrollmentId, java.time.Instant> batch = new java.util.HashMap<>();
+        batch.put(a, at(30));
+        batch.put(b, at(35)); // older than b's stored time
+        batch.put(newDevice(), at(30));
+        store().seen(batch);
+        assertEquals(at(30), get(a).lastSeenAt());
+        assertEquals(at(40), get(b).lastSeenAt(), "lastSeenAt never moves back");
+        store().seen(java.util.Map.of());
+    }
+
+    @Test
     void seenOfUnknownChannelIsIgnored() {
         EnrollmentId id = newDevice();
         store().seen(id, T0);

@@ -22,8 +22,10 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -431,6 +433,33 @@ public final class JdbcEnrollmentStore implements EnrollmentStore {
             }
         });
         return sealed == null ? Optional.empty() : Optional.of(db.secrets().open(sealed, secretContext(deviceChannel)));
+    }
+
+    @Override
+    public void seen(Map<EnrollmentId, Instant> lastSeen) {
+        Objects.requireNonNull(lastSeen, "lastSeen");
+        if (lastSeen.isEmpty()) {
+            return;
+        }
+        // one transaction, rows locked in key order (as Authenticate locks a device's rows: device channel first), so
+        // that concurrent batches and check-ins cannot deadlock
+        List<Map.Entry<EnrollmentId, Instant>> rows = new ArrayList<>(lastSeen.entrySet());
+        rows.sort(Map.Entry.comparingByKey(Comparator.comparing(EnrollmentId::deviceId).thenComparing(Columns::userKey)));
+        db.transaction("recording that " + rows.size() + " channels were seen", c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "UPDATE enrollment SET last_seen_at = ? WHERE device_id = ? AND user_key = ? AND last_seen_at < ?")) {
+                for (Map.Entry<EnrollmentId, Instant> row : rows) {
+                    long t = Columns.nanos(row.getValue());
+                    ps.setLong(1, t);
+                    ps.setString(2, row.getKey().deviceId());
+                    ps.setString(3, Columns.userKey(row.getKey()));
+                    ps.setLong(4, t);
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+            return null;
+        });
     }
 
     @Override
