@@ -435,6 +435,14 @@ public final class JdbcEnrollmentStore implements EnrollmentStore {
         return sealed == null ? Optional.empty() : Optional.of(db.secrets().open(sealed, secretContext(deviceChannel)));
     }
 
+    /**
+     * Moves last-seen forward. The condition is in the SET, not the WHERE: with a range predicate on last_seen_at, a
+     * PostgreSQL without statistics (autovacuum off, never analyzed) planned the update as a scan of the
+     * enrollment_last_seen index over the whole fleet instead of a primary-key lookup.
+     */
+    private static final String SEEN = "UPDATE enrollment SET last_seen_at = CASE WHEN last_seen_at < ? THEN ? ELSE last_seen_at END "
+            + "WHERE device_id = ? AND user_key = ?";
+
     @Override
     public void seen(Map<EnrollmentId, Instant> lastSeen) {
         Objects.requireNonNull(lastSeen, "lastSeen");
@@ -446,14 +454,13 @@ public final class JdbcEnrollmentStore implements EnrollmentStore {
         List<Map.Entry<EnrollmentId, Instant>> rows = new ArrayList<>(lastSeen.entrySet());
         rows.sort(Map.Entry.comparingByKey(Comparator.comparing(EnrollmentId::deviceId).thenComparing(Columns::userKey)));
         db.transaction("recording that " + rows.size() + " channels were seen", c -> {
-            try (PreparedStatement ps = c.prepareStatement(
-                    "UPDATE enrollment SET last_seen_at = ? WHERE device_id = ? AND user_key = ? AND last_seen_at < ?")) {
+            try (PreparedStatement ps = c.prepareStatement(SEEN)) {
                 for (Map.Entry<EnrollmentId, Instant> row : rows) {
                     long t = Columns.nanos(row.getValue());
                     ps.setLong(1, t);
-                    ps.setString(2, row.getKey().deviceId());
-                    ps.setString(3, Columns.userKey(row.getKey()));
-                    ps.setLong(4, t);
+                    ps.setLong(2, t);
+                    ps.setString(3, row.getKey().deviceId());
+                    ps.setString(4, Columns.userKey(row.getKey()));
                     ps.addBatch();
                 }
                 ps.executeBatch();
@@ -467,12 +474,11 @@ public final class JdbcEnrollmentStore implements EnrollmentStore {
         Objects.requireNonNull(id, "id");
         long now = Columns.nanos(at);
         db.query("recording that " + id + " was seen", c -> {
-            try (PreparedStatement ps = c.prepareStatement(
-                    "UPDATE enrollment SET last_seen_at = ? WHERE device_id = ? AND user_key = ? AND last_seen_at < ?")) {
+            try (PreparedStatement ps = c.prepareStatement(SEEN)) {
                 ps.setLong(1, now);
-                ps.setString(2, id.deviceId());
-                ps.setString(3, Columns.userKey(id));
-                ps.setLong(4, now);
+                ps.setLong(2, now);
+                ps.setString(3, id.deviceId());
+                ps.setString(4, Columns.userKey(id));
                 return ps.executeUpdate();
             }
         });
