@@ -206,6 +206,24 @@ public final class Database {
         T run(Connection c) throws SQLException;
     }
 
+    /** Tries of work that failed transiently (deadlock, serialization failure, lock timeout). */
+    static final int ATTEMPTS = 5;
+
+    /**
+     * Waits a little, more after each failed try, with jitter, before trying again: the transaction in the way gets to
+     * finish. Derby's lock timeout can come at once: the first concurrent inserts into a table with an identity
+     * column contend for the identity's preallocation ("too much contention", 40XL1, seen with 8 enrollments at once
+     * on a fresh database), and immediate retries met the same contention.
+     */
+    private static void backOff(int attempt) {
+        try {
+            Thread.sleep(java.util.concurrent.ThreadLocalRandom.current().nextLong(5, 20) * attempt);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StorageException("interrupted while waiting to try again", e);
+        }
+    }
+
     /** Runs one statement (or several reads) in auto-commit mode. */
     <T> T query(String what, SqlWork<T> work) {
         try (Connection c = pool.getConnection()) {
@@ -216,7 +234,7 @@ public final class Database {
     }
 
     /**
-     * Runs one write statement in auto-commit mode, again after a deadlock or lock timeout (at most 3 tries): for work
+     * Runs one write statement in auto-commit mode, again after a deadlock or lock timeout (at most 5 tries): for work
      * whose failed attempt leaves nothing behind.
      */
     <T> T statement(String what, SqlWork<T> work) {
@@ -224,7 +242,8 @@ public final class Database {
             try (Connection c = pool.getConnection()) {
                 return work.run(c);
             } catch (SQLException e) {
-                if (Dialect.isTransient(e) && attempt < 3) {
+                if (Dialect.isTransient(e) && attempt < ATTEMPTS) {
+                    backOff(attempt);
                     continue;
                 }
                 throw new StorageException(what + " failed: " + e.getMessage(), e);
@@ -232,13 +251,14 @@ public final class Database {
         }
     }
 
-    /** Runs work in one transaction, again after a deadlock or serialization failure (at most 3 tries). */
+    /** Runs work in one transaction, again after a deadlock, serialization failure or lock timeout (at most 5 tries). */
     <T> T transaction(String what, SqlWork<T> work) {
         return transaction(what, e -> false, work);
     }
 
     /**
-     * Runs work in one transaction, again (at most 3 tries) after a deadlock or serialization failure, or after a
+     * Runs work in one transaction, again (at most 5 tries, backing off) after a deadlock, serialization failure or lock
+     * timeout, or after a
      * failure {@code alsoRetry} names (such as the duplicate key of a first insert that raced another).
      */
     <T> T transaction(String what, java.util.function.Predicate<SQLException> alsoRetry, SqlWork<T> work) {
@@ -256,7 +276,8 @@ public final class Database {
                     c.setAutoCommit(true);
                 }
             } catch (SQLException e) {
-                if ((Dialect.isTransient(e) || alsoRetry.test(e)) && attempt < 3) {
+                if ((Dialect.isTransient(e) || alsoRetry.test(e)) && attempt < ATTEMPTS) {
+                    backOff(attempt);
                     continue;
                 }
                 throw new StorageException(what + " failed: " + e.getMessage(), e);
