@@ -88,11 +88,7 @@ final class LastSeenRecorder {
             return 0;
         }
         try {
-            EnrollmentStore s = store.get();
-            if (s == null) {
-                throw new IllegalStateException("no enrollment store");
-            }
-            s.seen(batch);
+            store.get().seen(batch); // the supplier throws when no store is installed
             return batch.size();
         } catch (RuntimeException e) {
             LOG.warn("Could not write the last-seen times of {} channel(s), will try again: {}", batch.size(), e.toString());

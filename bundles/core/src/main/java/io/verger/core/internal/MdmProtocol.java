@@ -8,6 +8,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 import org.osgi.framework.ServiceReference;
 import org.osgi.service.component.annotations.Activate;
@@ -98,8 +101,8 @@ public class MdmProtocol {
     private volatile boolean userChannels = true;
     private volatile int maxBodyBytes = 16 * 1024 * 1024;
     /** Last-seen times, written behind in batches by {@link #lastSeenFlusher} about once a second. */
-    final LastSeenRecorder lastSeen = new LastSeenRecorder(() -> enrollments);
-    private java.util.concurrent.ScheduledExecutorService lastSeenFlusher;
+    final LastSeenRecorder lastSeen = new LastSeenRecorder(this::enrollments);
+    private ScheduledExecutorService lastSeenFlusher;
     static final long LAST_SEEN_FLUSH_MILLIS = 1000;
     /**
      * The request type of each command this node handed to a device, until the device reports on it: the report then
@@ -118,20 +121,20 @@ public class MdmProtocol {
         lastSeen.setResolutionMillis(Math.max(0, config.lastSeenResolutionSeconds()) * 1000L);
         synchronized (this) {
             if (lastSeenFlusher == null) {
-                lastSeenFlusher = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                lastSeenFlusher = Executors.newSingleThreadScheduledExecutor(r -> {
                     Thread t = new Thread(r, "verger-last-seen");
                     t.setDaemon(true);
                     return t;
                 });
                 lastSeenFlusher.scheduleWithFixedDelay(lastSeen::flush, LAST_SEEN_FLUSH_MILLIS, LAST_SEEN_FLUSH_MILLIS,
-                        java.util.concurrent.TimeUnit.MILLISECONDS);
+                        TimeUnit.MILLISECONDS);
             }
         }
     }
 
     @Deactivate
     void deactivate() {
-        java.util.concurrent.ScheduledExecutorService flusher;
+        ScheduledExecutorService flusher;
         synchronized (this) {
             flusher = lastSeenFlusher;
             lastSeenFlusher = null;
@@ -139,7 +142,7 @@ public class MdmProtocol {
         if (flusher != null) {
             flusher.shutdown();
             try {
-                flusher.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS);
+                flusher.awaitTermination(10, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }

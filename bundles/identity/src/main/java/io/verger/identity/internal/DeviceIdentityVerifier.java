@@ -269,21 +269,11 @@ public class DeviceIdentityVerifier implements IdentityVerifier {
         // means bound now. Unbound then (never cached): one fresh lookup answers both "bound here meanwhile?" and
         // "bound elsewhere?". Bound elsewhere (or to several enrollments, shared identities): ask about this pair.
         EnrollmentId known = identity.boundTo();
-        Optional<EnrollmentId> other;
-        if (enrollmentId.equals(known)) {
+        boolean bound = enrollmentId.equals(known) || known != null && store.isBound(enrollmentId, fingerprint);
+        Optional<EnrollmentId> other = bound ? Optional.empty() : store.enrollmentOf(fingerprint);
+        if (bound || other.isPresent() && other.get().equals(enrollmentId)) {
             LOG.debug("enrollment {} authenticated again with its certificate {}", enrollmentId, fingerprint);
             return;
-        } else if (known == null) {
-            other = store.enrollmentOf(fingerprint).map(EnrollmentId::deviceChannel);
-            if (other.isPresent() && other.get().equals(enrollmentId)) {
-                return; // bound concurrently by this enrollment's own Authenticate
-            }
-        } else {
-            if (store.isBound(enrollmentId, fingerprint)) {
-                LOG.debug("enrollment {} authenticated again with its certificate {}", enrollmentId, fingerprint);
-                return;
-            }
-            other = store.enrollmentOf(fingerprint);
         }
         if (other.isPresent()) {
             if (!allowSharedIdentity) {

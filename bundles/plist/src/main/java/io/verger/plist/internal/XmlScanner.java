@@ -506,26 +506,25 @@ final class XmlScanner {
         if (i >= end || !isSpace(in[i])) {
             throw malformed(i, "white space must follow a processing instruction's target");
         }
-        while (i < end) {
-            if (in[i] == '?' && i + 1 < end && in[i + 1] == '>') {
-                pos = i + 2;
-                return;
-            }
-            i = xmlChar(i);
-        }
-        throw malformed(end, "a processing instruction is not closed");
+        pos = closing("?>", i, "a processing instruction is not closed") + 2;
     }
 
     /** The offset of the {@code ]]>} that closes a CDATA section whose text starts at {@code from}. */
     private int cdataEnd(int from) {
+        return closing("]]>", from, "a CDATA section is not closed");
+    }
+
+    /** The offset of the first {@code close} at or after {@code from}, checking the XML characters before it. */
+    private int closing(String close, int from, String notClosed) {
+        char first = close.charAt(0);
         int i = from;
         while (i < end) {
-            if (in[i] == ']' && startsWith("]]>", i)) {
+            if (in[i] == first && startsWith(close, i)) {
                 return i;
             }
             i = xmlChar(i);
         }
-        throw malformed(end, "a CDATA section is not closed");
+        throw malformed(end, notClosed);
     }
 
     /** {@code <name (S attribute)* S? (> | />)}, from its {@code <}. */
