@@ -99,6 +99,8 @@ public final class JdbcCommandQueue implements CommandQueue {
         }
         try {
             return enqueueInTransaction(command, wanted);
+        } catch (DuplicateCommand e) {
+            throw new IllegalArgumentException(duplicateMessage(command.commandUuid(), e.accepted), e.getCause());
         } finally {
             if (hints != null) {
                 hints.bump(wanted); // after the commit: an "empty" seen by a query that raced the write no longer counts
@@ -128,7 +130,6 @@ public final class JdbcCommandQueue implements CommandQueue {
             if (accepted.isEmpty()) {
                 return Collections.unmodifiableSet(refused);
             }
-            rejectDuplicates(c, command.commandUuid(), accepted);
             long cmdId;
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO command (command_uuid, request_type, plist, priority, "
                     + "created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)", Statement.RETURN_GENERATED_KEYS)) {
@@ -165,9 +166,8 @@ public final class JdbcCommandQueue implements CommandQueue {
                     ps.executeBatch();
                 }
             } catch (SQLException e) {
-                if (Dialect.isDuplicateKey(e)) { // queued concurrently by another node
-                    throw new IllegalArgumentException("command " + command.commandUuid()
-                            + " is already queued for one of " + accepted, e);
+                if (Dialect.isDuplicateKey(e)) { // the channel's unique (channel, CommandUUID): the whole batch rolls back
+                    throw new DuplicateCommand(accepted, e);
                 }
                 throw e;
             }
@@ -175,19 +175,42 @@ public final class JdbcCommandQueue implements CommandQueue {
         });
     }
 
-    private static void rejectDuplicates(Connection c, String uuid, List<EnrollmentId> accepted) throws SQLException {
-        Set<EnrollmentId> set = Set.copyOf(accepted);
-        try (PreparedStatement ps = c.prepareStatement("SELECT device_id, user_key FROM command_queue WHERE command_uuid = ?")) {
-            ps.setString(1, uuid);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    EnrollmentId id = Columns.id(rs.getString(1), rs.getString(2));
-                    if (set.contains(id)) {
-                        throw new IllegalArgumentException("channel " + id + " already has a command " + uuid + "; nothing was queued");
+    /**
+     * A channel already had the CommandUUID: raised inside the transaction, so that it rolls back, and turned into the
+     * caller's {@link IllegalArgumentException} after it. The unique key is the check: a query for the UUID before
+     * the insert had no index to use and scanned the whole queue on every enqueue.
+     */
+    private static final class DuplicateCommand extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        private final transient List<EnrollmentId> accepted;
+
+        DuplicateCommand(List<EnrollmentId> accepted, SQLException cause) {
+            super(cause.getMessage(), cause, false, false);
+            this.accepted = accepted;
+        }
+    }
+
+    /** Names the channels that have {@code uuid} (an indexed probe of each, on the error path only). */
+    private String duplicateMessage(String uuid, List<EnrollmentId> accepted) {
+        List<EnrollmentId> having;
+        try {
+            having = db.query("finding the channels that have " + uuid, c -> {
+                List<EnrollmentId> found = new ArrayList<>();
+                for (EnrollmentId id : accepted) {
+                    if (exists(c, id, uuid)) {
+                        found.add(id);
                     }
                 }
-            }
+                return found;
+            });
+        } catch (RuntimeException e) {
+            having = List.of();
         }
+        if (having.isEmpty()) { // queued concurrently, and gone again, or the lookup failed
+            return "command " + uuid + " is already queued for one of " + accepted + "; nothing was queued";
+        }
+        return (having.size() == 1 ? "channel " + having.get(0) + " already has" : "channels " + having + " already have")
+                + " a command " + uuid + "; nothing was queued";
     }
 
     private static void setNullableLong(PreparedStatement ps, int i, Long value) throws SQLException {
