@@ -94,21 +94,26 @@ public final class JdbcCommandQueue implements CommandQueue {
             return Set.of();
         }
         PendingHints hints = db.pendingHints();
-        if (hints != null) {
-            hints.bump(wanted);
-        }
+        PendingHints.Enqueue hinted = hints == null ? null : hints.beforeEnqueue(wanted);
+        Enqueued done = null;
         try {
-            return enqueueInTransaction(command, wanted);
+            done = enqueueInTransaction(command, wanted);
+            return done.refused();
         } catch (DuplicateCommand e) {
             throw new IllegalArgumentException(duplicateMessage(command.commandUuid(), e.accepted), e.getCause());
         } finally {
-            if (hints != null) {
-                hints.bump(wanted); // after the commit: an "empty" seen by a query that raced the write no longer counts
+            if (hinted != null) {
+                // after the commit: an "empty" seen by a query that raced the write no longer counts
+                hinted.after(done == null ? List.of() : done.accepted(), command, done == null ? -1 : done.cmdId());
             }
         }
     }
 
-    private Set<EnrollmentId> enqueueInTransaction(QueuedCommand command, Set<EnrollmentId> wanted) {
+    /** What an enqueue did: the channels refused, those queued, and the new command's row (-1 if none). */
+    private record Enqueued(Set<EnrollmentId> refused, List<EnrollmentId> accepted, long cmdId) {
+    }
+
+    private Enqueued enqueueInTransaction(QueuedCommand command, Set<EnrollmentId> wanted) {
         return db.transaction("enqueueing " + command.commandUuid(), c -> {
             Set<EnrollmentId> refused = new LinkedHashSet<>(wanted);
             List<String> devices = wanted.stream().map(EnrollmentId::deviceId).distinct().sorted().toList();
@@ -128,7 +133,7 @@ public final class JdbcCommandQueue implements CommandQueue {
                 }
             }
             if (accepted.isEmpty()) {
-                return Collections.unmodifiableSet(refused);
+                return new Enqueued(Collections.unmodifiableSet(refused), List.of(), -1);
             }
             long cmdId;
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO command (command_uuid, request_type, plist, priority, "
@@ -171,7 +176,7 @@ public final class JdbcCommandQueue implements CommandQueue {
                 }
                 throw e;
             }
-            return Collections.unmodifiableSet(refused);
+            return new Enqueued(Collections.unmodifiableSet(refused), accepted, cmdId);
         });
     }
 
@@ -231,6 +236,12 @@ public final class JdbcCommandQueue implements CommandQueue {
         if (hint != null && hint.knownEmpty(epoch)) {
             return Optional.empty();
         }
+        if (hint != null && !skipNotNow) {
+            QueuedCommand sole = hints.sole(hint, epoch, now);
+            if (sole != null) {
+                return Optional.of(sole);
+            }
+        }
         return db.query("reading the next command of " + id, c -> {
             // Two short queries instead of a join with a sort: the common answer (an idle device, nothing pending) costs
             // one index range probe on one table; the channel's few pending rows are ordered here.
@@ -273,7 +284,8 @@ public final class JdbcCommandQueue implements CommandQueue {
                         if (rs.next()) {
                             QueuedCommand command = readCommand(rs);
                             if (hint != null && !skipNotNow && candidates == 1) {
-                                hint.recordSole(epoch, command.commandUuid());
+                                hints.remember(cmdId, command);
+                                hint.recordSole(epoch, command.commandUuid(), cmdId);
                             }
                             return Optional.of(command);
                         }
@@ -396,7 +408,7 @@ public final class JdbcCommandQueue implements CommandQueue {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(commandUuid, "commandUuid");
         long t = Columns.nanos(at);
-        return db.query("cancelling " + commandUuid + " of " + id, c -> {
+        return removingPending(List.of(id), () -> db.query("cancelling " + commandUuid + " of " + id, c -> {
             try (PreparedStatement ps = c.prepareStatement("UPDATE command_queue SET state = ?, updated_at = ? "
                     + "WHERE device_id = ? AND user_key = ? AND command_uuid = ? AND state IN (?, ?) "
                     + "AND (expires_at IS NULL OR expires_at > ?)")) {
@@ -410,14 +422,32 @@ public final class JdbcCommandQueue implements CommandQueue {
                 ps.setLong(8, t);
                 return ps.executeUpdate() == 1;
             }
-        });
+        }));
+    }
+
+    /**
+     * Runs a write that removes pending commands of these channels: bumps their hints before and after, so that a sole
+     * pending command the hints remember is not answered once it is gone (an "empty" stays true, a sole does not).
+     */
+    private <T> T removingPending(Collection<EnrollmentId> ids, java.util.function.Supplier<T> write) {
+        PendingHints hints = db.pendingHints();
+        if (hints != null) {
+            hints.bump(ids);
+        }
+        try {
+            return write.get();
+        } finally {
+            if (hints != null) {
+                hints.bump(ids);
+            }
+        }
     }
 
     @Override
     public int clear(EnrollmentId id, Instant at) {
         Objects.requireNonNull(id, "id");
         long t = Columns.nanos(at);
-        return db.query("clearing the queue of " + id, c -> {
+        return removingPending(List.of(id), () -> db.query("clearing the queue of " + id, c -> {
             try (PreparedStatement ps = c.prepareStatement("UPDATE command_queue SET state = ?, updated_at = ? "
                     + "WHERE device_id = ? AND user_key = ? AND state IN (?, ?) AND (expires_at IS NULL OR expires_at > ?)")) {
                 ps.setShort(1, CANCELLED);
@@ -429,7 +459,7 @@ public final class JdbcCommandQueue implements CommandQueue {
                 ps.setLong(7, t);
                 return ps.executeUpdate();
             }
-        });
+        }));
     }
 
     @Override

@@ -1,8 +1,14 @@
 package io.verger.storage.jpa.internal;
 
 import io.verger.api.EnrollmentId;
+import io.verger.api.storage.QueuedCommand;
 
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -18,9 +24,13 @@ import java.util.concurrent.atomic.AtomicLong;
  * acknowledging can only make a pending set smaller, which leaves "empty" true. Bounded: past {@link #LIMIT} channels
  * the hints are dropped (and rebuilt on the next check-ins).
  *
- * <p>A query that found exactly one pending command records it as the sole one at its epoch; once the device's report
- * completes that command (committed), the channel is empty at that epoch, if it is still current. So a device that is
- * given its only command and acknowledges it needs no query to learn that nothing follows.
+ * <p>A query that found exactly one pending command records it as the sole one at its epoch; so does an enqueue into a
+ * channel that was known to be empty, at the epoch of its second bump, if no other write bumped the channel in between.
+ * While the epoch is unchanged, an Idle's lookup answers the sole command from the small cache of command bodies below,
+ * without a query. Writes that remove pending commands bump the epoch too (cancel, clear; a completion bumps and then,
+ * if it completed the sole command, records the channel empty at its new epoch), so a sole command is never answered
+ * after it is gone. So a device that is given its only command and acknowledges it needs no query to get it, nor to
+ * learn that nothing follows.
  */
 final class PendingHints {
 
@@ -32,7 +42,7 @@ final class PendingHints {
         private volatile long emptyAt = -1;
         private volatile Sole sole;
 
-        private record Sole(long epoch, String commandUuid) {
+        private record Sole(long epoch, String commandUuid, long cmdId) {
         }
 
         /** @return the epoch to note before querying */
@@ -50,23 +60,108 @@ final class PendingHints {
             emptyAt = epoch;
         }
 
-        /** The query that started at {@code epoch} found this command, unexpired, and nothing else pending. */
-        void recordSole(long epoch, String commandUuid) {
-            sole = new Sole(epoch, commandUuid);
+        /** The query that started at {@code epoch} found this command (row {@code cmdId}), unexpired, and nothing else pending. */
+        void recordSole(long epoch, String commandUuid, long cmdId) {
+            sole = new Sole(epoch, commandUuid, cmdId);
         }
 
-        /** The channel's command {@code commandUuid} is completed (committed): if it was the sole pending one, none is. */
+        /** @return the command row of the sole pending command as of {@code epoch} (queued or NotNow'd), or -1 if unknown */
+        long soleCommand(long epoch) {
+            Sole s = sole;
+            return s != null && s.epoch() == epoch && emptyAt != epoch ? s.cmdId() : -1;
+        }
+
+        /**
+         * The channel's command {@code commandUuid} is completed (committed): the pending set changed, so the epoch moves
+         * on; if it was the sole pending one, none is pending at the new epoch.
+         */
         void completed(String commandUuid) {
             Sole s = sole;
-            if (s != null && s.epoch() == epoch.get() && s.commandUuid().equals(commandUuid)) {
-                recordEmpty(s.epoch());
+            long now = epoch.incrementAndGet();
+            if (s != null && s.epoch() == now - 1 && s.commandUuid().equals(commandUuid)) {
+                recordEmpty(now);
             }
         }
     }
 
+    /** An enqueue in progress: each target channel's hint, its epoch after the first bump, and whether it was empty. */
+    final class Enqueue {
+        private final List<EnrollmentId> ids;
+        private final Hint[] targets;
+        private final long[] epochs;
+        private final boolean[] wasEmpty;
+
+        private Enqueue(Collection<EnrollmentId> ids) {
+            this.ids = new ArrayList<>(ids);
+            this.targets = new Hint[this.ids.size()];
+            this.epochs = new long[targets.length];
+            this.wasEmpty = new boolean[targets.length];
+            for (int i = 0; i < targets.length; i++) {
+                Hint h = hint(this.ids.get(i));
+                long before = h.epoch.get();
+                boolean empty = h.knownEmpty(before);
+                long now = h.epoch.incrementAndGet();
+                targets[i] = h;
+                epochs[i] = now;
+                wasEmpty[i] = empty && now == before + 1;
+            }
+        }
+
+        /**
+         * After the enqueue committed (or failed: {@code accepted} empty): bumps every target again, and records
+         * {@code command} (row {@code cmdId}) as the sole pending command of each accepted channel that was empty before
+         * and that no other write touched meanwhile.
+         */
+        void after(Collection<EnrollmentId> accepted, QueuedCommand command, long cmdId) {
+            Set<EnrollmentId> queued = accepted.isEmpty() ? Set.of() : new HashSet<>(accepted);
+            if (!queued.isEmpty()) {
+                remember(cmdId, command);
+            }
+            for (int i = 0; i < targets.length; i++) {
+                long post = targets[i].epoch.incrementAndGet();
+                if (wasEmpty[i] && post == epochs[i] + 1 && queued.contains(ids.get(i))) {
+                    targets[i].recordSole(post, command.commandUuid(), cmdId);
+                }
+            }
+        }
+    }
+
+    /** Command bodies by row, for answering a sole pending command without a query. Bounded by count and size. */
+    static final int COMMANDS_LIMIT = 256;
+    static final int COMMAND_MAX_BYTES = 64 * 1024;
+    private final ConcurrentHashMap<Long, QueuedCommand> commands = new ConcurrentHashMap<>();
+
+    void remember(long cmdId, QueuedCommand command) {
+        if (cmdId < 0 || command.plist().length > COMMAND_MAX_BYTES) {
+            return;
+        }
+        if (commands.size() >= COMMANDS_LIMIT && !commands.containsKey(cmdId)) {
+            commands.clear();
+        }
+        commands.put(cmdId, command);
+    }
+
+    /**
+     * @return the sole pending command of a channel as of {@code epoch}, from the cache, if it is known, cached and
+     *         unexpired at {@code now}; otherwise null (ask the database)
+     */
+    QueuedCommand sole(Hint hint, long epoch, Instant now) {
+        long cmdId = hint.soleCommand(epoch);
+        if (cmdId < 0) {
+            return null;
+        }
+        QueuedCommand command = commands.get(cmdId);
+        return command != null && !command.isExpired(now) ? command : null;
+    }
+
+    /** Before an enqueue to these channels: bumps each; {@link Enqueue#after} bumps again when it is done. */
+    Enqueue beforeEnqueue(Collection<EnrollmentId> ids) {
+        return new Enqueue(ids);
+    }
+
     private final ConcurrentHashMap<EnrollmentId, Hint> hints = new ConcurrentHashMap<>();
 
-    /** Before and after a write that may add pending commands to these channels. */
+    /** Before and after a write that changes the pending commands of these channels other than by an enqueue. */
     void bump(Collection<EnrollmentId> ids) {
         for (EnrollmentId id : ids) {
             hint(id).epoch.incrementAndGet();
