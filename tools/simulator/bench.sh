@@ -8,8 +8,9 @@
 # reaches with psql (password, if any, in PGPASSWORD); each run gets a fresh database, dropped afterwards.
 #
 # Environment: DEVICES (default "1000 10000"), CONNECTIONS (default "4 16 64"), DURATION seconds per idle run
-# (default 15), WARMUP (default 5; seconds before each run), WARM (default 60; seconds of unrecorded load, plus two
-# unrecorded drains, before the first run on each server: JIT warm-up), ENROLL_COUNT (default 1000), SCEP (default 1: also the whole SCEP enrollment path,
+# (default 15), WARMUP (default 5; seconds before each run), WARM (default 60; seconds of unrecorded load, plus
+# WARM_DRAINS unrecorded drains, default 10, before the first run on each server: JIT warm-up; the drain path took
+# about ten drains of 1,000 devices to reach its steady speed), ENROLL_COUNT (default 1000), SCEP (default 1: also the whole SCEP enrollment path,
 # after a stand-in push certificate is uploaded; 0 skips it), SCEP_WARMUP (default 200: unrecorded SCEP enrollments first), PORT (default 18443), WORK (default a new /tmp dir).
 # The server's APNs client is pointed at a closed loopback port: no push leaves the box.
 set -euo pipefail
@@ -23,6 +24,7 @@ CONNECTIONS=${CONNECTIONS:-"4 16 64"}
 DURATION=${DURATION:-15}
 WARMUP=${WARMUP:-5}
 WARM=${WARM:-60}
+WARM_DRAINS=${WARM_DRAINS:-10}
 ENROLL_COUNT=${ENROLL_COUNT:-1000}
 SCEP=${SCEP:-1}
 SCEP_WARMUP=${SCEP_WARMUP:-200}
@@ -86,9 +88,9 @@ for backend in $BACKENDS; do
             -n "$n" --again --key-pool 200 -c 8 || echo "enroll: not every device enrolled (see above); benchmarking those that did"
         # a JIT-compiled server, as after minutes in production: load it, unrecorded, before the measured runs
         if [ "$WARM" -gt 0 ]; then
-            echo "warming the server up: $WARM s of idle check-ins and two drains (not recorded)"
+            echo "warming the server up: $WARM s of idle check-ins and $WARM_DRAINS drains (not recorded)"
             "${SIM[@]}" bench idle "${COMMON[@]}" --state "$WORK/devices-$n.json" -c 16 --duration "$WARM" --warmup 0 >/dev/null || true
-            for _ in 1 2; do
+            for _ in $(seq 1 "$WARM_DRAINS"); do
                 "${SIM[@]}" bench drain "${COMMON[@]}" --state "$WORK/devices-$n.json" -c 16 --api-key "$API_KEY" >/dev/null || true
             done
         fi
