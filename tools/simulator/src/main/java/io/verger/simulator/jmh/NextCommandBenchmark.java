@@ -43,7 +43,10 @@ import io.verger.storage.jpa.internal.EmbeddedDerbyStores;
  * for every device request, over a fleet of {@code devices} enrolled channels in a fresh database (a temporary
  * directory) whose queue also holds history: every device has {@code history} completed commands.
  * <ul>
- * <li>{@code pending}: the device has a command queued: the index probe of its pending rows, then the command by id;</li>
+ * <li>{@code pending}: the device has two commands queued: the index probe of its pending rows, then the command by
+ * id;</li>
+ * <li>{@code pendingKnown}: the device has one command queued, which a lookup found before: answered from the hints'
+ * "sole pending command" and their cache of command bodies, without a query (embedded Derby only);</li>
  * <li>{@code emptyByQuery}: the device's only pending command was answered NotNow and the engine asks, as after a
  * report, for commands that were not: the probe runs and finds nothing;</li>
  * <li>{@code emptyKnown}: an idle device with nothing pending, asked before: answered from the "nothing pending" hint
@@ -69,6 +72,7 @@ public class NextCommandBenchmark {
     private EmbeddedDerbyStores stores;
     private CommandQueue queue;
     private EnrollmentId[] withPending;
+    private EnrollmentId[] withSole;
     private EnrollmentId[] withNotNow;
     private EnrollmentId[] idle;
     private int i;
@@ -94,11 +98,14 @@ public class NextCommandBenchmark {
                 queue.report(new CommandResult(id, done.commandUuid(), CommandStatus.ACKNOWLEDGED, ack(done.commandUuid()), List.of(), t));
             }
         }
-        int third = devices / 3;
-        withPending = all.subList(0, third).toArray(EnrollmentId[]::new);
-        withNotNow = all.subList(third, 2 * third).toArray(EnrollmentId[]::new);
-        idle = all.subList(2 * third, devices).toArray(EnrollmentId[]::new);
+        int quarter = devices / 4;
+        withPending = all.subList(0, quarter).toArray(EnrollmentId[]::new);
+        withNotNow = all.subList(quarter, 2 * quarter).toArray(EnrollmentId[]::new);
+        withSole = all.subList(2 * quarter, 3 * quarter).toArray(EnrollmentId[]::new);
+        idle = all.subList(3 * quarter, devices).toArray(EnrollmentId[]::new);
         queue.enqueue(command(t), List.of(withPending));
+        queue.enqueue(command(t), List.of(withPending));
+        queue.enqueue(command(t), List.of(withSole));
         QueuedCommand later = command(t);
         queue.enqueue(later, List.of(withNotNow));
         for (EnrollmentId id : withNotNow) {
@@ -108,7 +115,10 @@ public class NextCommandBenchmark {
         for (EnrollmentId id : idle) {
             check(queue.next(id, false, now).isEmpty(), "an idle device has nothing pending");
         }
-        check(queue.next(withPending[0], false, now).isPresent(), "a device with a queued command gets it");
+        for (EnrollmentId id : withSole) {
+            check(queue.next(id, false, now).isPresent(), "a device with a queued command gets it");
+        }
+        check(queue.next(withPending[0], false, now).isPresent(), "a device with queued commands gets one");
         check(queue.next(withNotNow[0], true, now).isEmpty(), "a NotNow'd command is skipped after a report");
     }
 
@@ -145,6 +155,11 @@ public class NextCommandBenchmark {
     @Benchmark
     public Optional<QueuedCommand> pending() {
         return queue.next(withPending[i++ % withPending.length], false, now);
+    }
+
+    @Benchmark
+    public Optional<QueuedCommand> pendingKnown() {
+        return queue.next(withSole[i++ % withSole.length], false, now);
     }
 
     @Benchmark

@@ -427,7 +427,8 @@ public final class JdbcCommandQueue implements CommandQueue {
 
     /**
      * Runs a write that removes pending commands of these channels: bumps their hints before and after, so that a sole
-     * pending command the hints remember is not answered once it is gone (an "empty" stays true, a sole does not).
+     * pending command the hints remember is not answered once it is gone (a known "empty" is forgotten too; the next
+     * lookup learns it again).
      */
     private <T> T removingPending(Collection<EnrollmentId> ids, java.util.function.Supplier<T> write) {
         PendingHints hints = db.pendingHints();

@@ -127,8 +127,8 @@ final class PendingHints {
     }
 
     /** Command bodies by row, for answering a sole pending command without a query. Bounded by count and size. */
-    static final int COMMANDS_LIMIT = 256;
-    static final int COMMAND_MAX_BYTES = 64 * 1024;
+    static final int COMMANDS_LIMIT = 128;
+    static final int COMMAND_MAX_BYTES = 32 * 1024; // at most 4 MB of heap in all
     private final ConcurrentHashMap<Long, QueuedCommand> commands = new ConcurrentHashMap<>();
 
     void remember(long cmdId, QueuedCommand command) {
