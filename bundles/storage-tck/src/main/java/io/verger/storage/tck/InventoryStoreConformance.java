@@ -38,6 +38,37 @@ public abstract class InventoryStoreConformance extends StoreConformance {
     }
 
     @Test
+    void concurrentMergesIntoOneDeviceLoseNoKey() throws Exception {
+        EnrollmentId id = newDevice();
+        store().update(id, Map.of("SerialNumber", "C02X"), at(1));
+        int threads = 6;
+        int each = 20;
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+        try {
+            java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(threads);
+            List<java.util.concurrent.Future<?>> done = new java.util.ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                int thread = t;
+                done.add(pool.submit(() -> {
+                    start.await();
+                    for (int i = 0; i < each; i++) { // read-modify-write of one row: unserialised, keys get lost
+                        store().update(id, Map.of("K" + thread + "_" + i, (long) i), at(2 + i));
+                    }
+                    return null;
+                }));
+            }
+            for (java.util.concurrent.Future<?> f : done) {
+                f.get(60, java.util.concurrent.TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        Map<String, Object> values = store().find(id).orElseThrow().values();
+        assertEquals(1 + threads * each, values.size(), "every merged key is kept");
+        assertEquals("C02X", values.get("SerialNumber"));
+    }
+
+    @Test
     void olderReportStillMergesButUpdatedAtNeverMovesBack() {
         EnrollmentId id = newDevice();
         store().update(id, Map.of("A", "new"), at(10));

@@ -37,19 +37,47 @@ public final class JpaInventoryStore implements InventoryStore {
         String device = id.deviceId();
         PlistValues.encode(values); // rejects what is not a plist value before touching the database
         // Plain JDBC (every command acknowledgement with inventory lands here; EntityManager set-up and the unit of
-        // work cost more than the statements). The no-op UPDATE takes the row lock on Derby and PostgreSQL alike, so
-        // concurrent merges into one device's inventory are serialised; a first insert that races another is retried.
-        db.transaction("updating the inventory of " + id.deviceChannel(), Dialect::isDuplicateKey, c -> {
-            mergeInto(c, device, values, at);
-            return null;
-        });
+        // work cost more than the statements). Concurrent merges into one device's inventory are serialised: on a
+        // database other processes may write (PostgreSQL), by a no-op UPDATE that takes the row lock first; on
+        // embedded Derby, which only this process writes, by a lock in this process held until the commit (the no-op
+        // UPDATE rewrote the row with its BLOB and logged it: a third of the merge). A first insert that races another
+        // is retried.
+        boolean local = db.dialect() == Dialect.DERBY;
+        java.util.concurrent.locks.Lock stripe = local ? stripes[Math.floorMod(device.hashCode(), stripes.length)] : null;
+        if (stripe != null) {
+            stripe.lock();
+        }
+        try {
+            db.transaction("updating the inventory of " + id.deviceChannel(), Dialect::isDuplicateKey, c -> {
+                mergeInto(c, device, values, at, !local);
+                return null;
+            });
+        } finally {
+            if (stripe != null) {
+                stripe.unlock();
+            }
+        }
     }
 
-    private static void mergeInto(Connection c, String device, Map<String, Object> values, long at) throws SQLException {
-        boolean exists;
-        try (PreparedStatement lock = c.prepareStatement("UPDATE inventory SET updated_at = updated_at WHERE device_id = ?")) {
-            lock.setString(1, device);
-            exists = lock.executeUpdate() == 1;
+    /** Merges into one device's inventory on embedded Derby take the stripe of its device id (see update). */
+    private final java.util.concurrent.locks.Lock[] stripes = stripes(64);
+
+    private static java.util.concurrent.locks.Lock[] stripes(int n) {
+        java.util.concurrent.locks.Lock[] locks = new java.util.concurrent.locks.Lock[n];
+        for (int i = 0; i < n; i++) {
+            locks[i] = new java.util.concurrent.locks.ReentrantLock();
+        }
+        return locks;
+    }
+
+    private static void mergeInto(Connection c, String device, Map<String, Object> values, long at, boolean lockRow)
+            throws SQLException {
+        boolean exists = true;
+        if (lockRow) {
+            try (PreparedStatement lock = c.prepareStatement("UPDATE inventory SET updated_at = updated_at WHERE device_id = ?")) {
+                lock.setString(1, device);
+                exists = lock.executeUpdate() == 1;
+            }
         }
         Map<String, Object> merged = new HashMap<>();
         long updatedAt = at;
@@ -60,6 +88,8 @@ public final class JpaInventoryStore implements InventoryStore {
                     if (rs.next()) {
                         merged.putAll(PlistValues.decode(rs.getBytes(1)));
                         updatedAt = Math.max(rs.getLong(2), at);
+                    } else {
+                        exists = false; // deleted meanwhile, or never stored
                     }
                 }
             }
@@ -75,7 +105,11 @@ public final class JpaInventoryStore implements InventoryStore {
             write.setLong(2, updatedAt);
             write.setString(3, serial);
             write.setString(4, device);
-            write.executeUpdate();
+            if (write.executeUpdate() == 0) {
+                // deleted between the read and the write (Derby holds no row lock): start again from nothing, as if
+                // the delete had come first, rather than bring the deleted values back
+                mergeInto(c, device, values, at, false);
+            }
         }
     }
 
