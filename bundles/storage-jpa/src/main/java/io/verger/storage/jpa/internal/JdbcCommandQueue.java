@@ -96,15 +96,16 @@ public final class JdbcCommandQueue implements CommandQueue {
         PendingHints hints = db.pendingHints();
         PendingHints.Enqueue hinted = hints == null ? null : hints.beforeEnqueue(wanted);
         Enqueued done = null;
+        byte[] plist = command.plist(); // a copy: taken once
         try {
-            done = enqueueInTransaction(command, wanted);
+            done = enqueueInTransaction(command, plist, wanted);
             return done.refused();
         } catch (DuplicateCommand e) {
             throw new IllegalArgumentException(duplicateMessage(command.commandUuid(), e.accepted), e.getCause());
         } finally {
             if (hinted != null) {
                 // after the commit: an "empty" seen by a query that raced the write no longer counts
-                hinted.after(done == null ? List.of() : done.accepted(), command, done == null ? -1 : done.cmdId());
+                hinted.after(done == null ? List.of() : done.accepted(), command, plist.length, done == null ? -1 : done.cmdId());
             }
         }
     }
@@ -113,7 +114,7 @@ public final class JdbcCommandQueue implements CommandQueue {
     private record Enqueued(Set<EnrollmentId> refused, List<EnrollmentId> accepted, long cmdId) {
     }
 
-    private Enqueued enqueueInTransaction(QueuedCommand command, Set<EnrollmentId> wanted) {
+    private Enqueued enqueueInTransaction(QueuedCommand command, byte[] plist, Set<EnrollmentId> wanted) {
         return db.transaction("enqueueing " + command.commandUuid(), c -> {
             Set<EnrollmentId> refused = new LinkedHashSet<>(wanted);
             List<String> devices = wanted.stream().map(EnrollmentId::deviceId).distinct().sorted().toList();
@@ -140,7 +141,7 @@ public final class JdbcCommandQueue implements CommandQueue {
                     + "created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)", Statement.RETURN_GENERATED_KEYS)) {
                 ps.setString(1, command.commandUuid());
                 ps.setString(2, command.requestType());
-                ps.setBytes(3, command.plist());
+                ps.setBytes(3, plist);
                 ps.setInt(4, command.priority());
                 ps.setLong(5, Columns.nanos(command.createdAt()));
                 setNullableLong(ps, 6, command.expiresAt() == null ? null : Columns.nanos(command.expiresAt()));
@@ -282,9 +283,10 @@ public final class JdbcCommandQueue implements CommandQueue {
                     ps.setLong(1, cmdId);
                     try (ResultSet rs = ps.executeQuery()) {
                         if (rs.next()) {
-                            QueuedCommand command = readCommand(rs);
+                            byte[] plist = rs.getBytes(3);
+                            QueuedCommand command = readCommand(rs, plist);
                             if (hint != null && !skipNotNow && candidates == 1) {
-                                hints.remember(cmdId, command);
+                                hints.remember(cmdId, command, plist.length);
                                 hint.recordSole(epoch, command.commandUuid(), cmdId);
                             }
                             return Optional.of(command);
@@ -324,9 +326,13 @@ public final class JdbcCommandQueue implements CommandQueue {
     }
 
     private static QueuedCommand readCommand(ResultSet rs) throws SQLException {
+        return readCommand(rs, rs.getBytes(3));
+    }
+
+    private static QueuedCommand readCommand(ResultSet rs, byte[] plist) throws SQLException {
         long expires = rs.getLong(6);
         Instant expiresAt = rs.wasNull() ? null : Columns.instant(expires);
-        return new QueuedCommand(rs.getString(1), rs.getString(2), rs.getBytes(3), rs.getInt(4), Columns.instant(rs.getLong(5)), expiresAt);
+        return new QueuedCommand(rs.getString(1), rs.getString(2), plist, rs.getInt(4), Columns.instant(rs.getLong(5)), expiresAt);
     }
 
     @Override

@@ -109,13 +109,13 @@ final class PendingHints {
 
         /**
          * After the enqueue committed (or failed: {@code accepted} empty): bumps every target again, and records
-         * {@code command} (row {@code cmdId}) as the sole pending command of each accepted channel that was empty before
+         * {@code command} (row {@code cmdId}, a plist of {@code plistBytes}) as the sole pending command of each accepted channel that was empty before
          * and that no other write touched meanwhile.
          */
-        void after(Collection<EnrollmentId> accepted, QueuedCommand command, long cmdId) {
+        void after(Collection<EnrollmentId> accepted, QueuedCommand command, int plistBytes, long cmdId) {
             Set<EnrollmentId> queued = accepted.isEmpty() ? Set.of() : new HashSet<>(accepted);
             if (!queued.isEmpty()) {
-                remember(cmdId, command);
+                remember(cmdId, command, plistBytes);
             }
             for (int i = 0; i < targets.length; i++) {
                 long post = targets[i].epoch.incrementAndGet();
@@ -131,8 +131,9 @@ final class PendingHints {
     static final int COMMAND_MAX_BYTES = 32 * 1024; // at most 4 MB of heap in all
     private final ConcurrentHashMap<Long, QueuedCommand> commands = new ConcurrentHashMap<>();
 
-    void remember(long cmdId, QueuedCommand command) {
-        if (cmdId < 0 || command.plist().length > COMMAND_MAX_BYTES) {
+    /** @param plistBytes the length of the command's plist (which {@code command.plist()} would copy to tell) */
+    void remember(long cmdId, QueuedCommand command, int plistBytes) {
+        if (cmdId < 0 || plistBytes > COMMAND_MAX_BYTES) {
             return;
         }
         if (commands.size() >= COMMANDS_LIMIT && !commands.containsKey(cmdId)) {

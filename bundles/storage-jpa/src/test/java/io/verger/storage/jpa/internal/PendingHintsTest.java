@@ -194,10 +194,10 @@ class PendingHintsTest extends StoreConformance {
         PendingHints hints = new PendingHints();
         EnrollmentId quiet = EnrollmentId.device("Q");
         EnrollmentId unknown = EnrollmentId.device("U");
-        hints.hint(quiet).recordEmpty(hints.hint(quiet).epoch());
+        knownEmpty(hints, quiet);
         QueuedCommand c = command(at(0));
         PendingHints.Enqueue enqueue = hints.beforeEnqueue(List.of(quiet, unknown));
-        enqueue.after(List.of(quiet, unknown), c, 7);
+        enqueue.after(List.of(quiet, unknown), c, c.plist().length, 7);
         PendingHints.Hint q = hints.hint(quiet);
         assertSame(c, hints.sole(q, q.epoch(), at(1)), "empty before, so the new command is the only one");
         PendingHints.Hint u = hints.hint(unknown);
@@ -210,7 +210,7 @@ class PendingHintsTest extends StoreConformance {
         // a removal (cancel, clear) bumps: the sole is forgotten
         PendingHints.Enqueue again = hints.beforeEnqueue(List.of(quiet));
         QueuedCommand d = command(at(3));
-        again.after(List.of(quiet), d, 8);
+        again.after(List.of(quiet), d, d.plist().length, 8);
         assertSame(d, hints.sole(q, q.epoch(), at(4)));
         hints.bump(List.of(quiet));
         assertNull(hints.sole(q, q.epoch(), at(4)));
@@ -220,13 +220,12 @@ class PendingHintsTest extends StoreConformance {
     void anEnqueueThatAnotherWriteOverlapsRecordsNoSoleCommand() {
         PendingHints hints = new PendingHints();
         EnrollmentId id = EnrollmentId.device("D1");
-        PendingHints.Hint hint = hints.hint(id);
-        hint.recordEmpty(hint.epoch());
+        PendingHints.Hint hint = knownEmpty(hints, id);
         QueuedCommand c = command(at(0));
         PendingHints.Enqueue enqueue = hints.beforeEnqueue(List.of(id));
         // committed, then delivered and acknowledged before the enqueue's second bump
         hint.completed(c.commandUuid());
-        enqueue.after(List.of(id), c, 5);
+        enqueue.after(List.of(id), c, c.plist().length, 5);
         assertNull(hints.sole(hint, hint.epoch(), at(1)), "already acknowledged: must not be answered again");
 
         hint.recordEmpty(hint.epoch());
@@ -234,13 +233,13 @@ class PendingHintsTest extends StoreConformance {
         PendingHints.Enqueue second = hints.beforeEnqueue(List.of(id));
         QueuedCommand a = command(at(2));
         QueuedCommand b = command(at(2));
-        first.after(List.of(id), a, 6);
-        second.after(List.of(id), b, 9);
+        first.after(List.of(id), a, a.plist().length, 6);
+        second.after(List.of(id), b, b.plist().length, 9);
         assertNull(hints.sole(hint, hint.epoch(), at(3)), "two enqueues overlapped: neither is the only command");
 
         hint.recordEmpty(hint.epoch());
         PendingHints.Enqueue failed = hints.beforeEnqueue(List.of(id));
-        failed.after(List.of(), a, -1);
+        failed.after(List.of(), a, a.plist().length, -1);
         assertNull(hints.sole(hint, hint.epoch(), at(3)), "a failed enqueue records no command");
     }
 
@@ -248,11 +247,10 @@ class PendingHintsTest extends StoreConformance {
     void anExpiredSoleCommandIsNotAnswered() {
         PendingHints hints = new PendingHints();
         EnrollmentId id = EnrollmentId.device("D1");
-        PendingHints.Hint hint = hints.hint(id);
-        hint.recordEmpty(hint.epoch());
+        PendingHints.Hint hint = knownEmpty(hints, id);
         QueuedCommand c = command(at(0)).withTimeToLive(java.time.Duration.ofSeconds(10));
         PendingHints.Enqueue enqueue = hints.beforeEnqueue(List.of(id));
-        enqueue.after(List.of(id), c, 5);
+        enqueue.after(List.of(id), c, c.plist().length, 5);
         assertSame(c, hints.sole(hint, hint.epoch(), at(9)));
         assertNull(hints.sole(hint, hint.epoch(), at(10)), "expired at its expiry, as the query has it");
     }
@@ -290,5 +288,12 @@ class PendingHintsTest extends StoreConformance {
         queue.enqueue(d, List.of(id));
         assertEquals(d.commandUuid(), queue.next(id, false, at(14)).orElseThrow().commandUuid());
         assertEquals(Optional.empty(), queue.next(id, false, at(19)), "expired: not delivered");
+    }
+
+    /** @return the channel's hint, known to have nothing pending at its current epoch */
+    private static PendingHints.Hint knownEmpty(PendingHints hints, EnrollmentId id) {
+        PendingHints.Hint hint = hints.hint(id);
+        hint.recordEmpty(hint.epoch());
+        return hint;
     }
 }
