@@ -22,6 +22,7 @@ import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.event.EventAdmin;
+import org.osgi.service.event.EventHandler;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
@@ -119,6 +120,7 @@ public class MdmProtocol {
         this.userChannels = config.userChannels();
         this.codec = PlistCodec.withLimits(PlistLimits.defaults().withMaxInputBytes(maxBodyBytes));
         lastSeen.setResolutionMillis(Math.max(0, config.lastSeenResolutionSeconds()) * 1000L);
+        events.gate(); // active under DS: every EventHandler is bound (bindEventHandler), so unwanted events are not posted
         synchronized (this) {
             if (lastSeenFlusher == null) {
                 lastSeenFlusher = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -604,5 +606,25 @@ public class MdmProtocol {
 
     void unsetEventAdmin(EventAdmin admin) {
         events.unsetEventAdmin(admin);
+    }
+
+    /** Every EventHandler's topics and filter (its service properties only: the handler itself is not fetched). */
+    @Reference(name = "eventHandler", service = EventHandler.class, cardinality = ReferenceCardinality.MULTIPLE,
+            policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY,
+            unbind = "unbindEventHandler", updated = "updatedEventHandler")
+    void bindEventHandler(ServiceReference<EventHandler> ref) {
+        Map<String, Object> props = new HashMap<>();
+        for (String key : ref.getPropertyKeys()) {
+            props.put(key, ref.getProperty(key));
+        }
+        events.handler(ref, props);
+    }
+
+    void updatedEventHandler(ServiceReference<EventHandler> ref) {
+        bindEventHandler(ref);
+    }
+
+    void unbindEventHandler(ServiceReference<EventHandler> ref) {
+        events.handlerGone(ref);
     }
 }

@@ -65,7 +65,10 @@ import io.verger.plist.PlistCodec;
  */
 @Component(service = {PolicyEngine.class, EventHandler.class},
         property = {EventConstants.EVENT_TOPIC + "=" + MdmEvents.ENROLLMENT_ENROLLED,
-                EventConstants.EVENT_TOPIC + "=" + MdmEvents.COMMAND_ACKNOWLEDGED})
+                EventConstants.EVENT_TOPIC + "=" + MdmEvents.COMMAND_ACKNOWLEDGED,
+                // of the acknowledgements only the engine's own commands and ProfileList: the others are not posted at all
+                EventConstants.EVENT_FILTER + "=(|(!(" + MdmEvents.COMMAND_UUID + "=*))(" + MdmEvents.COMMAND_UUID + "=vp.*)("
+                        + MdmEvents.REQUEST_TYPE + "=ProfileList))"})
 public final class PolicyEngine implements EventHandler {
 
     private static final Logger LOG = LoggerFactory.getLogger(PolicyEngine.class);
