@@ -54,8 +54,8 @@ final class EnrollmentProfileService {
         if (enrollment == null || store == null) {
             return ScepService.Response.text(503, "enrollment is not available: the storage module is not running");
         }
-        List<PushCertificate> certificates = store.list();
-        if (certificates.isEmpty()) {
+        String topic = topic(store);
+        if (topic == null) {
             return ScepService.Response.text(503, "devices cannot enroll yet: no MDM push certificate has been uploaded. An administrator "
                     + "must upload one first (PUT /v1/pushcert with the certificate and key as PEM; see the README, 'Enroll a device').");
         }
@@ -74,7 +74,6 @@ final class EnrollmentProfileService {
             String organization = enrollment.organizationName();
             String displayName = config.profileDisplayName().isBlank() ? product + " enrollment" : config.profileDisplayName();
             String publicUrl = publicUrl(enrollment, requestUrl);
-            PushCertificate push = certificates.stream().max(Comparator.comparing(c -> c.certificate().getNotBefore())).orElseThrow();
             EnrollmentProfile.Identity identity;
             if (config.pkcs12Identity()) {
                 identity = Pkcs12Identity.issue(ca, "O=" + rdn(organization) + ",CN=" + rdn(product + " device identity"), provider, random);
@@ -82,15 +81,44 @@ final class EnrollmentProfileService {
                 identity = new EnrollmentProfile.Scep(publicUrl + "/scep", enrollment.newChallenge().secret(),
                         EnrollmentProfile.subject(organization, product));
             }
-            Map<String, Object> profile = EnrollmentProfile.build(new EnrollmentProfile.Settings(publicUrl, push.topic(), organization,
+            Map<String, Object> profile = EnrollmentProfile.build(new EnrollmentProfile.Settings(publicUrl, topic, organization,
                     displayName, product, tlsCa(enrollment), identity));
             byte[] signed = profileSigner.sign(PLIST.encodeXml(profile));
-            LOG.info("enrollment profile served (topic {}, {})", push.topic(), config.pkcs12Identity() ? "PKCS#12 identity" : "SCEP");
+            LOG.info("enrollment profile served (topic {}, {})", topic, config.pkcs12Identity() ? "PKCS#12 identity" : "SCEP");
             return new ScepService.Response(200, CONTENT_TYPE, signed);
         } catch (Exception e) {
             LOG.error("cannot build the enrollment profile", e);
             return ScepService.Response.text(500, "cannot build the enrollment profile: " + e.getMessage());
         }
+    }
+
+    /** How long the push topic of the profiles is reused before the push certificates are listed again. */
+    static final long TOPIC_TTL_NANOS = 5_000_000_000L;
+
+    private record Topic(String topic, long readAt) {
+    }
+
+    private volatile Topic topic;
+
+    /**
+     * @return the topic of the newest push certificate, or null when none is stored. Listing the push certificates
+     *         decrypts each private key and parses each chain, about a quarter of serving a profile, so the topic is
+     *         reused for a few seconds; "none yet" is never reused, so the first upload is seen at once
+     */
+    private String topic(PushCertStore store) {
+        Topic cached = topic;
+        if (cached != null && System.nanoTime() - cached.readAt() < TOPIC_TTL_NANOS) {
+            return cached.topic();
+        }
+        long readAt = System.nanoTime();
+        List<PushCertificate> certificates = store.list();
+        if (certificates.isEmpty()) {
+            topic = null;
+            return null;
+        }
+        String newest = certificates.stream().max(Comparator.comparing(c -> c.certificate().getNotBefore())).orElseThrow().topic();
+        topic = new Topic(newest, readAt);
+        return newest;
     }
 
     static String publicUrl(EnrollmentSecrets enrollment, String requestUrl) {
