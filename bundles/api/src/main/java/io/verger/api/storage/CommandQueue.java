@@ -82,6 +82,26 @@ public interface CommandQueue {
     boolean report(CommandResult result);
 
     /**
+     * Stores a report as {@link #report(CommandResult)} does, then runs {@code handling} with its answer ({@code true}
+     * when the channel has the command). A store may run both in one transaction, so that what the handling writes
+     * through this same storage (such as the inventory a command type merges from the result) is made durable with
+     * the report in one commit. If any of those writes fails, they are all rolled back and the report alone is stored;
+     * the failed write has thrown to the handling as usual. The report is stored in any case before this returns.
+     *
+     * <p>The default stores the report, then runs the handling.
+     *
+     * @param result   the report
+     * @param handling what to do with the stored report: handle its result (may write through this storage)
+     * @return as {@link #report(CommandResult)}
+     * @since 1.4
+     */
+    default boolean report(CommandResult result, java.util.function.Consumer<Boolean> handling) {
+        boolean known = report(result);
+        handling.accept(known);
+        return known;
+    }
+
+    /**
      * Cancels a pending command: it is not delivered again. A device that already received it may
      * still execute it and report, which {@link #report} then records.
      *

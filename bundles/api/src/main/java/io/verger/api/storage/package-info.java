@@ -21,7 +21,7 @@
  * </ul>
  * Swapping the storage means replacing the one bundle that provides all these services.
  */
-@Version("1.3.0")
+@Version("1.4.0")
 @Export
 package io.verger.api.storage;
 

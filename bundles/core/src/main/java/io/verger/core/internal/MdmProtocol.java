@@ -363,14 +363,23 @@ public class MdmProtocol {
             }
             List<ErrorChainEntry> errorChain = message.get("ErrorChain") instanceof List<?> l ? ErrorChainEntry.fromPlist(l) : List.of();
             CommandResult result = new CommandResult(id, uuid, status, body, errorChain, now);
-            boolean known = q.report(result);
             String delivered = status == CommandStatus.NOT_NOW ? deliveredTypes.get(deliveredKey(id, uuid))
                     : deliveredTypes.remove(deliveredKey(id, uuid));
-            String requestType = null;
-            if (known) {
-                requestType = delivered != null ? delivered
+            String[] type = new String[1];
+            // the command type handles the result in the report's transaction where the store can (one durable commit
+            // for the result and, say, the inventory merged from it); the event goes out after it
+            boolean known = q.report(result, stored -> {
+                if (!stored) {
+                    return;
+                }
+                type[0] = delivered != null ? delivered
                         : q.find(id, uuid).map(CommandRecord::command).map(QueuedCommand::requestType).orElse(null);
-            } else {
+                if (type[0] != null && status != CommandStatus.NOT_NOW) {
+                    handleResult(new CommandReport(id, uuid, type[0], status, message, errorChain, now));
+                }
+            });
+            String requestType = type[0];
+            if (!known) {
                 LOG.warn("{} reported {} for unknown command {}", id.format(), statusName, uuid);
             }
             Map<String, Object> props = new HashMap<>();
@@ -381,9 +390,6 @@ public class MdmProtocol {
                 props.put(MdmEvents.REQUEST_TYPE, requestType);
             }
             events.post(MdmEvents.commandTopic(status), id, now, props);
-            if (requestType != null && status != CommandStatus.NOT_NOW) {
-                handleResult(new CommandReport(id, uuid, requestType, status, message, errorChain, now));
-            }
         } else {
             events.post(MdmEvents.COMMAND_IDLE, id, now, Map.of(MdmEvents.STATUS, statusName));
         }

@@ -128,6 +128,58 @@ public abstract class CommandQueueConformance extends StoreConformance {
     }
 
     @Test
+    void reportWithHandlingStoresTheReportAndStoresWhatTheHandlingWrites() {
+        EnrollmentId id = enrolledDevice();
+        String uuid = enqueue(id, command(T0)).commandUuid();
+        String next = enqueue(id, command(T0)).commandUuid();
+        CommandResult r = result(id, uuid, CommandStatus.ACKNOWLEDGED, at(3));
+        List<Boolean> told = new ArrayList<>();
+        assertTrue(queue().report(r, known -> {
+            told.add(known);
+            // what a command type does with an acknowledged result: merge inventory, look at its own record
+            stores.inventory().update(id, java.util.Map.of("DeviceName", "handled"), at(3));
+            assertEquals(CommandState.ACKNOWLEDGED, record(id, uuid).state(), "the handling sees the stored report");
+            assertEquals("handled", stores.inventory().find(id).orElseThrow().values().get("DeviceName"),
+                    "and what it wrote itself");
+        }));
+        assertEquals(List.of(true), told);
+        assertEquals(r, record(id, uuid).lastResult());
+        assertEquals("handled", stores.inventory().find(id).orElseThrow().values().get("DeviceName"));
+        assertEquals(Optional.of(next), nextUuid(id, false, at(4)));
+
+        told.clear();
+        assertFalse(queue().report(result(id, "UNKNOWN-" + newUuid(), CommandStatus.ACKNOWLEDGED, at(5)), told::add));
+        assertEquals(List.of(false), told, "the handling hears that the command is unknown");
+    }
+
+    @Test
+    void reportWithFailingHandlingStillStoresTheReport() {
+        EnrollmentId id = enrolledDevice();
+        String uuid = enqueue(id, command(T0)).commandUuid();
+        CommandResult r = result(id, uuid, CommandStatus.ERROR, at(3));
+        IllegalStateException failure = new IllegalStateException("handler bug");
+        IllegalStateException thrown = assertThrows(IllegalStateException.class, () -> queue().report(r, known -> {
+            throw failure;
+        }));
+        assertEquals(failure, thrown, "the handling's exception is passed on");
+        assertEquals(CommandState.ERROR, record(id, uuid).state(), "the report is stored all the same");
+        assertEquals(r, record(id, uuid).lastResult());
+        assertEquals(Optional.empty(), nextUuid(id, false, at(4)));
+    }
+
+    @Test
+    void commandEnqueuedByTheHandlingIsDeliveredNext() {
+        EnrollmentId id = enrolledDevice();
+        String uuid = enqueue(id, command(T0)).commandUuid();
+        assertEquals(Optional.of(uuid), nextUuid(id, false, at(1)));
+        QueuedCommand followUp = command(T0);
+        assertTrue(queue().report(result(id, uuid, CommandStatus.ACKNOWLEDGED, at(2)), known -> enqueue(id, followUp)));
+        assertEquals(Optional.of(followUp.commandUuid()), nextUuid(id, false, at(3)), "a follow-up queued while handling a result");
+        assertTrue(queue().report(result(id, followUp.commandUuid(), CommandStatus.ACKNOWLEDGED, at(4)), known -> { }));
+        assertEquals(Optional.empty(), nextUuid(id, false, at(5)));
+    }
+
+    @Test
     void notNowKeepsCommandForNextConnect() {
         EnrollmentId id = enrolledDevice();
         String first = enqueue(id, command(T0)).commandUuid();

@@ -24,7 +24,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 
@@ -249,6 +251,10 @@ public final class Database {
 
     /** Runs one statement (or several reads) in auto-commit mode. */
     <T> T query(String what, SqlWork<T> work) {
+        Join join = JOINED.get();
+        if (join != null) {
+            return join.run(what, work);
+        }
         acquire(what);
         try (Connection c = pool.getConnection()) {
             return work.run(c);
@@ -264,6 +270,10 @@ public final class Database {
      * whose failed attempt leaves nothing behind.
      */
     <T> T statement(String what, SqlWork<T> work) {
+        Join join = JOINED.get();
+        if (join != null) {
+            return join.run(what, work);
+        }
         for (int attempt = 1; ; attempt++) {
             SQLException failure;
             acquire(what);
@@ -293,6 +303,10 @@ public final class Database {
      * failure {@code alsoRetry} names (such as the duplicate key of a first insert that raced another).
      */
     <T> T transaction(String what, java.util.function.Predicate<SQLException> alsoRetry, SqlWork<T> work) {
+        Join join = JOINED.get();
+        if (join != null) {
+            return join.run(what, work);
+        }
         for (int attempt = 1; ; attempt++) {
             SQLException failure;
             acquire(what);
@@ -314,6 +328,144 @@ public final class Database {
                 permits.release(); // not held while backing off
             }
             if ((Dialect.isTransient(failure) || alsoRetry.test(failure)) && attempt < ATTEMPTS) {
+                backOff(attempt);
+                continue;
+            }
+            throw new StorageException(what + " failed: " + failure.getMessage(), failure);
+        }
+    }
+
+    /** The transaction this thread's JDBC work joins, while {@link #joined} runs its second part; else unset. */
+    private static final ThreadLocal<Join> JOINED = new ThreadLocal<>();
+
+    /** A transaction that {@link #query}, {@link #statement} and {@link #transaction} of its thread join. */
+    private static final class Join {
+        private final Connection connection;
+        private boolean failed;
+        private final List<Runnable> atEnd = new ArrayList<>();
+
+        Join(Connection connection) {
+            this.connection = connection;
+        }
+
+        <T> T run(String what, SqlWork<T> work) {
+            if (failed) {
+                throw new StorageException(what + " failed: an earlier write in the same transaction failed, which is rolled back");
+            }
+            try {
+                return work.run(connection);
+            } catch (SQLException e) {
+                failed = true;
+                throw new StorageException(what + " failed: " + e.getMessage(), e);
+            } catch (RuntimeException | Error e) {
+                failed = true;
+                throw e;
+            }
+        }
+    }
+
+    /** @return whether this thread's JDBC work joins a transaction of {@link #joined} (nothing it writes is committed yet) */
+    boolean inJoin() {
+        return JOINED.get() != null;
+    }
+
+    /**
+     * Runs {@code action} once this thread's joined transaction has ended (committed, or rolled back), or at once when
+     * the thread is not in one.
+     */
+    void whenJoinEnds(Runnable action) {
+        Join join = JOINED.get();
+        if (join == null) {
+            action.run();
+        } else {
+            join.atEnd.add(action);
+        }
+    }
+
+    /** @return whether {@link #joined} runs its two parts in one transaction (embedded Derby) */
+    boolean joins() {
+        return dialect == Dialect.DERBY;
+    }
+
+    /**
+     * Runs {@code first} in a transaction, then {@code then} with its result while this thread's JDBC work through this
+     * database ({@link #query}, {@link #statement}, {@link #transaction}, of any store) joins the same transaction, and
+     * commits both at once: one durable commit instead of one per write. Only on embedded Derby ({@link #joins}), where
+     * this process is the only writer and concurrent inventory merges are serialised in the process, so joined work
+     * meets no lock conflict that a retry would have to resolve; elsewhere {@code first} commits alone and {@code then}
+     * runs after it, its work in transactions of its own.
+     *
+     * <p>Joined work is not retried; if any of it fails (or {@code then} throws), all of it is rolled back and
+     * {@code first} alone is committed (again, in a new transaction, if the failure took the whole transaction with it),
+     * so {@code first}'s effect is durable whenever this returns. {@code then}'s exception is rethrown after that.
+     * JPA work ({@link #jpa}) does not join: it uses a connection of its own.
+     */
+    <T> T joined(String what, SqlWork<T> first, java.util.function.Consumer<T> then) {
+        if (!joins() || JOINED.get() != null) {
+            T result = JOINED.get() != null ? query(what, first) : transaction(what, first);
+            then.accept(result);
+            return result;
+        }
+        List<Runnable> atEnd = new ArrayList<>();
+        try {
+            return joinedAttempts(what, first, then, atEnd);
+        } finally {
+            for (Runnable action : atEnd) {
+                action.run();
+            }
+        }
+    }
+
+    private <T> T joinedAttempts(String what, SqlWork<T> first, java.util.function.Consumer<T> then, List<Runnable> atEnd) {
+        boolean ran = false; // then runs once at most, whatever is retried
+        Throwable thrown = null;
+        for (int attempt = 1; ; attempt++) {
+            SQLException failure;
+            acquire(what);
+            try (Connection c = pool.getConnection()) {
+                c.setAutoCommit(false);
+                try {
+                    T result = first.run(c);
+                    if (!ran) {
+                        ran = true;
+                        Join join = new Join(c);
+                        JOINED.set(join);
+                        try {
+                            then.accept(result);
+                        } catch (RuntimeException | Error e) {
+                            thrown = e;
+                        } finally {
+                            JOINED.remove();
+                            atEnd.addAll(join.atEnd);
+                        }
+                        if (join.failed || thrown != null) {
+                            // all of it is rolled back, and the first part is stored alone
+                            c.rollback();
+                            LOG.debug("{}: the work joined to it failed and is rolled back; storing it alone", what);
+                            result = first.run(c);
+                        }
+                    }
+                    c.commit();
+                    if (thrown instanceof RuntimeException e) {
+                        throw e;
+                    } else if (thrown instanceof Error e) {
+                        throw e;
+                    }
+                    return result;
+                } catch (SQLException | RuntimeException | Error e) {
+                    if (e != thrown) {
+                        c.rollback();
+                    }
+                    throw e;
+                } finally {
+                    c.setAutoCommit(true);
+                }
+            } catch (SQLException e) {
+                failure = e;
+            } finally {
+                permits.release();
+            }
+            if (Dialect.isTransient(failure) && attempt < ATTEMPTS) {
                 backOff(attempt);
                 continue;
             }

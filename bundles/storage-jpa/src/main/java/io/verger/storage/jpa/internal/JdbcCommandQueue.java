@@ -104,8 +104,13 @@ public final class JdbcCommandQueue implements CommandQueue {
             throw new IllegalArgumentException(duplicateMessage(command.commandUuid(), e.accepted), e.getCause());
         } finally {
             if (hinted != null) {
-                // after the commit: an "empty" seen by a query that raced the write no longer counts
-                hinted.after(done == null ? List.of() : done.accepted(), command, plist.length, done == null ? -1 : done.cmdId());
+                // after the commit: an "empty" seen by a query that raced the write no longer counts. Inside a joined
+                // transaction (a report's handling) nothing is committed yet and may still be rolled back: bump only
+                if (db.inJoin()) {
+                    db.whenJoinEnds(() -> hinted.after(List.of(), command, plist.length, -1));
+                } else {
+                    hinted.after(done == null ? List.of() : done.accepted(), command, plist.length, done == null ? -1 : done.cmdId());
+                }
             }
         }
     }
@@ -337,12 +342,22 @@ public final class JdbcCommandQueue implements CommandQueue {
 
     @Override
     public boolean report(CommandResult result) {
+        return report(result, null);
+    }
+
+    /**
+     * On embedded Derby the handling joins the report's transaction: an acknowledged DeviceInformation then makes one
+     * durable commit (the result and the merged inventory), not two.
+     */
+    @Override
+    public boolean report(CommandResult result, java.util.function.Consumer<Boolean> handling) {
         Objects.requireNonNull(result, "result");
         EnrollmentId id = result.enrollmentId();
         long at = Columns.nanos(result.receivedAt());
         byte[] errors = result.errorChain().isEmpty() ? null : encodeErrors(result.errorChain());
         boolean notNow = result.status() == CommandStatus.NOT_NOW;
-        boolean stored = db.query("storing the " + result.status().appleName() + " report of " + id + " on " + result.commandUuid(), c -> {
+        String what = "storing the " + result.status().appleName() + " report of " + id + " on " + result.commandUuid();
+        Database.SqlWork<Boolean> store = c -> {
             String sql = "UPDATE command_queue SET state = ?, updated_at = ?, result_status = ?, result_plist = ?, "
                     + "result_errors = ?, result_at = ? WHERE device_id = ? AND user_key = ? AND command_uuid = ?"
                     // NotNow changes a pending command only; an expired one is no longer pending
@@ -367,9 +382,20 @@ public final class JdbcCommandQueue implements CommandQueue {
                 }
             }
             return notNow && exists(c, id, result.commandUuid());
-        });
+        };
         PendingHints hints = db.pendingHints();
+        boolean stored;
+        try {
+            stored = handling == null ? db.query(what, store) : db.joined(what, store, handling::accept);
+        } catch (RuntimeException | Error e) {
+            if (hints != null) {
+                hints.bump(List.of(id)); // the handling threw after the report was stored, or the report failed
+            }
+            throw e;
+        }
         if (stored && !notNow && hints != null) {
+            // after the commit (a command the handling enqueued to this channel has bumped its hints by now, so the
+            // channel is not taken for empty)
             hints.hint(id).completed(result.commandUuid());
         }
         return stored;
@@ -445,7 +471,8 @@ public final class JdbcCommandQueue implements CommandQueue {
             return write.get();
         } finally {
             if (hints != null) {
-                hints.bump(ids);
+                List<EnrollmentId> bumped = List.copyOf(ids);
+                db.whenJoinEnds(() -> hints.bump(bumped)); // after the commit, also when a report's handling wrote this
             }
         }
     }

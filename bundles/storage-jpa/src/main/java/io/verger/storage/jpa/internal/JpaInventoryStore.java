@@ -18,7 +18,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
-/** Inventory: one row per device, merged under a row lock (written with JDBC, read as JPA entities). */
+/** Inventory: one row per device, merged under a row lock (on embedded Derby, a lock in this process), all by JDBC. */
 @Component(service = InventoryStore.class)
 public final class JpaInventoryStore implements InventoryStore {
 
@@ -113,28 +113,49 @@ public final class JpaInventoryStore implements InventoryStore {
         }
     }
 
+    // Reads and deletes by JDBC too (not JPA): inside a report's joined transaction (Database.joined) they then use its
+    // connection, and so see, rather than wait for, an inventory row the handling has just written
+
     @Override
     public Optional<Inventory> find(EnrollmentId id) {
         Objects.requireNonNull(id, "id");
-        InventoryEntity e = db.jpa("reading the inventory of " + id.deviceChannel(), em -> em.find(InventoryEntity.class, id.deviceId()));
-        return e == null ? Optional.empty()
-                : Optional.of(new Inventory(id.deviceChannel(), PlistValues.decode(e.values), Columns.instant(e.updatedAt)));
+        return db.query("reading the inventory of " + id.deviceChannel(), c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT inventory_values, updated_at FROM inventory WHERE device_id = ?")) {
+                ps.setString(1, id.deviceId());
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next()
+                            ? Optional.of(new Inventory(id.deviceChannel(), PlistValues.decode(rs.getBytes(1)), Columns.instant(rs.getLong(2))))
+                            : Optional.<Inventory>empty();
+                }
+            }
+        });
     }
 
     @Override
     public List<EnrollmentId> findBySerialNumber(String serialNumber) {
         Objects.requireNonNull(serialNumber, "serialNumber");
-        List<String> ids = db.jpa("finding devices by serial number", em -> em
-                .createQuery("SELECT i.deviceId FROM InventoryEntity i WHERE i.serialNumber = :sn ORDER BY i.deviceId", String.class)
-                .setParameter("sn", serialNumber).getResultList());
-        return ids.stream().map(EnrollmentId::device).toList();
+        return db.query("finding devices by serial number", c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT device_id FROM inventory WHERE serial_number = ? ORDER BY device_id")) {
+                ps.setString(1, serialNumber);
+                List<EnrollmentId> ids = new java.util.ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        ids.add(EnrollmentId.device(rs.getString(1)));
+                    }
+                }
+                return ids;
+            }
+        });
     }
 
     @Override
     public boolean delete(EnrollmentId id) {
         Objects.requireNonNull(id, "id");
-        return db.jpa("deleting the inventory of " + id.deviceChannel(), em -> em
-                .createQuery("DELETE FROM InventoryEntity i WHERE i.deviceId = :id")
-                .setParameter("id", id.deviceId()).executeUpdate() > 0);
+        return db.statement("deleting the inventory of " + id.deviceChannel(), c -> {
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM inventory WHERE device_id = ?")) {
+                ps.setString(1, id.deviceId());
+                return ps.executeUpdate() > 0;
+            }
+        });
     }
 }
