@@ -94,6 +94,7 @@ public class DeviceIdentityVerifier implements IdentityVerifier {
         configuredCas = loadTrustedCas(cas);
         allowSharedIdentity = config.allowSharedIdentity();
         allowRetroactiveBinding = config.allowRetroactiveBinding();
+        bindings.clear(); // entries cached without expiry while shared identities were off must not outlive that setting
         LOG.info("identity verifier active: {} additional trusted CA(s), Client-Cert header {}{}{}", configuredCas.size(),
                 trustedProxies.isEmpty() ? "refused (no trusted proxy)" : "accepted from " + trustedProxies,
                 allowSharedIdentity ? ", shared identities allowed" : "", allowRetroactiveBinding ? ", retroactive binding allowed" : "");
@@ -223,9 +224,11 @@ public class DeviceIdentityVerifier implements IdentityVerifier {
     /**
      * Recent answers of {@link CertAuthStore#enrollmentOf}: a device presents the same certificate on every request, and
      * the lookup was a sixth of an idle request's cost. Bindings are only ever added, so a cached binding can only be
-     * outdated by the same certificate being bound to another enrollment as well (shared identities); this node forgets
-     * the entry when it binds, other nodes of a cluster within {@link #BINDING_CACHE_MILLIS}. Unbound certificates are
-     * not cached. Bounded.
+     * outdated by the same certificate being bound to another enrollment as well, which only shared identities allow;
+     * this node forgets the entry when it binds, other nodes of a cluster within {@link #BINDING_CACHE_MILLIS}. Without
+     * shared identities a certificate's binding never changes, so the entry is kept until the bound pushes it out (a
+     * device that checks in every few hours found it expired each time, and so did every device of a drain benchmark).
+     * Unbound certificates are not cached. Bounded.
      */
     private final java.util.concurrent.ConcurrentHashMap<CertificateFingerprint, CachedBinding> bindings = new java.util.concurrent.ConcurrentHashMap<>();
     static final long BINDING_CACHE_MILLIS = 30_000;
@@ -268,7 +271,7 @@ public class DeviceIdentityVerifier implements IdentityVerifier {
                 if (bindings.size() >= BINDING_CACHE_LIMIT) {
                     bindings.clear();
                 }
-                bindings.put(fingerprint, new CachedBinding(boundTo, now + BINDING_CACHE_MILLIS));
+                bindings.put(fingerprint, new CachedBinding(boundTo, allowSharedIdentity ? now + BINDING_CACHE_MILLIS : Long.MAX_VALUE));
             } else if (cached != null) {
                 bindings.remove(fingerprint, cached);
             }

@@ -146,4 +146,52 @@ class CertAuthTest {
         shared.checkBinding(embedded, IPAD);
         refused(Reason.BOUND_ELSEWHERE, () -> shared.checkBinding(embedded, EnrollmentId.device("THIRD")));
     }
+
+    /** A clock the test moves; and a store that counts enrollmentOf lookups. */
+    static final class MovableClock extends java.time.Clock {
+        java.time.Instant now = java.time.Instant.parse("2026-11-28T10:00:00Z");
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return java.time.ZoneOffset.UTC;
+        }
+
+        @Override
+        public java.time.Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public java.time.Instant instant() {
+            return now;
+        }
+    }
+
+    @Test
+    void aBindingIsLookedUpOnceUnlessSharedIdentitiesCanChangeIt() throws Exception {
+        MovableClock clock = new MovableClock();
+        int[] lookups = new int[1];
+        InMemoryCertAuthStore counting = new InMemoryCertAuthStore() {
+            @Override
+            public synchronized java.util.Optional<EnrollmentId> enrollmentOf(io.verger.api.identity.CertificateFingerprint fingerprint) {
+                lookups[0]++;
+                return super.enrollmentOf(fingerprint);
+            }
+        };
+        for (boolean shared : new boolean[] {false, true}) {
+            DeviceIdentityVerifier v = new DeviceIdentityVerifier(fixture.ca, counting, clock);
+            v.start(TestConfig.identity("allowSharedIdentity", shared), name -> null);
+            TestDevice device = TestDevice.ec("secp256r1").enroll(fixture.ca, "CN=device", Duration.ofDays(30));
+            byte[] signature = device.mdmSignatureDer(MdmSignatureTest.BODY, "SHA256", false);
+            v.bind(v.verifyMdmSignature(signature, MdmSignatureTest.BODY), shared ? IPAD : IPHONE);
+            lookups[0] = 0;
+            v.verifyMdmSignature(signature, MdmSignatureTest.BODY);
+            v.verifyMdmSignature(signature, MdmSignatureTest.BODY);
+            assertEquals(1, lookups[0], "looked up once, then cached");
+            clock.now = clock.now.plus(Duration.ofHours(6)); // a device that checks in a few times a day
+            assertEquals(shared ? IPAD : IPHONE, v.verifyMdmSignature(signature, MdmSignatureTest.BODY).boundTo());
+            assertEquals(shared ? 2 : 1, lookups[0], shared ? "shared identities: another node may have bound it elsewhere meanwhile"
+                    : "a binding that cannot change is not looked up again");
+        }
+    }
 }

@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Optional;
 
 /** A CertAuthStore as its Javadoc describes it: device channels only, several bindings each, idempotent bind. */
-final class InMemoryCertAuthStore implements CertAuthStore {
+class InMemoryCertAuthStore implements CertAuthStore {
 
     private record Binding(EnrollmentId deviceChannel, CertificateFingerprint fingerprint) {
     }
