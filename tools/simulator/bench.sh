@@ -9,8 +9,8 @@
 #
 # Environment: DEVICES (default "1000 10000"), CONNECTIONS (default "4 16 64"), DURATION seconds per idle run
 # (default 15), WARMUP (default 5; seconds before each run), WARM (default 60; seconds of unrecorded load, plus
-# WARM_DRAINS unrecorded drains, default 10, before the first run on each server: JIT warm-up; the drain path took
-# about ten drains of 1,000 devices to reach its steady speed), DRAINS (default 3: recorded drains per server; one drain is
+# WARM_DRAINS unrecorded drain runs, default 3, before the first run on each server: JIT warm-up; each drain run also
+# makes 4 unrecorded drains of up to 1,000 devices in its own JVM first, --warmup-drains), DRAINS (default 3: recorded drains per server; one drain is
 # short and its time spreads by ±15 % between runs), ENROLL_COUNT (default 1000), SCEP (default 1: also the whole SCEP enrollment path,
 # after a stand-in push certificate is uploaded; 0 skips it), SCEP_WARMUP (default 200: unrecorded SCEP enrollments first), PORT (default 18443), WORK (default a new /tmp dir).
 # The server's APNs client is pointed at a closed loopback port: no push leaves the box.
@@ -25,7 +25,7 @@ CONNECTIONS=${CONNECTIONS:-"4 16 64"}
 DURATION=${DURATION:-15}
 WARMUP=${WARMUP:-5}
 WARM=${WARM:-60}
-WARM_DRAINS=${WARM_DRAINS:-10}
+WARM_DRAINS=${WARM_DRAINS:-3}
 DRAINS=${DRAINS:-3}
 ENROLL_COUNT=${ENROLL_COUNT:-1000}
 SCEP=${SCEP:-1}

@@ -8,7 +8,14 @@ import java.util.Locale;
  * enrollments); {@code exchanges} are HTTP request/response pairs. Server CPU is -1 when no server pid was given.
  */
 public record BenchResult(String name, int connections, long elapsedNanos, long units, LatencyHistogram latency, long[] statuses, long ioErrors,
-        long unexpected, long driverCpuNanos, long serverCpuNanos, long serverRssBytes, long tlsConnects) {
+        long unexpected, long driverCpuNanos, long serverCpuNanos, long serverRssBytes, long tlsConnects, long driverProcessCpuNanos) {
+
+    /** Without the driver process's CPU time (-1: not measured). */
+    public BenchResult(String name, int connections, long elapsedNanos, long units, LatencyHistogram latency, long[] statuses, long ioErrors,
+            long unexpected, long driverCpuNanos, long serverCpuNanos, long serverRssBytes, long tlsConnects) {
+        this(name, connections, elapsedNanos, units, latency, statuses, ioErrors, unexpected, driverCpuNanos, serverCpuNanos, serverRssBytes,
+                tlsConnects, -1);
+    }
 
     public long exchanges() {
         return latency.count();
@@ -58,8 +65,12 @@ public record BenchResult(String name, int connections, long elapsedNanos, long 
                     serverCpuNanos / 1e3 / Math.max(1, exchanges()), serverCpuNanos / 1e3 / Math.max(1, units), unitName, serverCpuNanos / 1e9, seconds(),
                     serverRssBytes >> 20);
         }
-        out.printf(Locale.ROOT, "  %-14s %.1f µs per exchange (the load driver itself, all threads)%n", "driver CPU",
+        out.printf(Locale.ROOT, "  %-14s %.1f µs per exchange (the load driver's connection threads)%n", "driver CPU",
                 driverCpuNanos / 1e3 / Math.max(1, exchanges()));
+        if (driverProcessCpuNanos >= 0) {
+            out.printf(Locale.ROOT, "  %-14s %.1f µs per exchange (%.2f s: the whole driver JVM, with its JIT compiler and GC)%n", "driver process",
+                    driverProcessCpuNanos / 1e3 / Math.max(1, exchanges()), driverProcessCpuNanos / 1e9);
+        }
         out.printf(Locale.ROOT, "RESULT\t%s\t%d\t%.0f\t%.2f\t%.2f\t%.2f\t%.2f\t%.0f\t%.1f\t%d\t%d\t%.3f%n", name, connections, unitsPerSecond(),
                 latency.percentile(50) / 1e6, latency.percentile(90) / 1e6, latency.percentile(99) / 1e6, latency.max() / 1e6,
                 serverCpuNanos < 0 ? -1.0 : serverCpuNanos / 1e3 / Math.max(1, exchanges()), driverCpuNanos / 1e3 / Math.max(1, exchanges()),

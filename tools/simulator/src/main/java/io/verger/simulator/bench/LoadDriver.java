@@ -162,8 +162,10 @@ public final class LoadDriver {
         }
         long measureStart = System.nanoTime();
         long serverCpu0 = server == null ? 0 : server.cpuNanos();
+        long processCpu0 = processCpuNanos();
         done.await();
         long serverCpu1 = server == null ? 0 : server.cpuNanos();
+        long processCpu1 = processCpuNanos();
         long rss = server == null ? 0 : server.rssBytes();
         long end = measureStart;
         for (long e : lastEnd) {
@@ -193,6 +195,14 @@ public final class LoadDriver {
             measuredUnits += recorders[t].completed;
         }
         return new BenchResult(name, n, end - measureStart, measuredUnits, all, statuses, ioErrors, unexpected, driverCpu,
-                server == null ? -1 : serverCpu1 - serverCpu0, rss, connects);
+                server == null ? -1 : serverCpu1 - serverCpu0, rss, connects, processCpu0 < 0 || processCpu1 < 0 ? -1 : processCpu1 - processCpu0);
+    }
+
+    /** @return this JVM's CPU time, all threads, or -1 where the platform does not tell */
+    static long processCpuNanos() {
+        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+            return os.getProcessCpuTime();
+        }
+        return -1;
     }
 }

@@ -1,6 +1,7 @@
 package io.verger.simulator.cli;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -132,21 +133,43 @@ public final class BenchCommand {
         @Option(names = "--batch", defaultValue = "200", description = "device ids per enqueue request (default: ${DEFAULT-VALUE})")
         int batch;
 
-        @Option(names = "--driver-warmup", defaultValue = "2",
-                description = "seconds of unrecorded Idle exchanges (empty queue) before the enqueue, so that the driver's own code is "
-                        + "JIT-compiled before the clock: a drain lasts about a second and a cold driver took CPU from the server (default: ${DEFAULT-VALUE})")
-        double driverWarmup;
+        @Option(names = "--warmup-drains", defaultValue = "4",
+                description = "unrecorded drains (each with its own command, of at most the first 1000 devices) right before the timed one, in "
+                        + "this JVM, so that the driver's own code is JIT-compiled for exactly this work before the clock. A drain of 1,000 "
+                        + "devices lasts about half a second; with one warm-up drain the driver JVM's compiler still took 0.3–0.5 s of CPU "
+                        + "from the server during it, with four about none (default: ${DEFAULT-VALUE})")
+        int warmupDrains;
+
+        static final int WARMUP_DEVICES = 1000;
 
         @Override
         public Integer call() throws Exception {
             List<EnrolledDevice> devices = Fleet.load(common.server.state, common.devices);
             ServerProbe probe = common.probe.probe();
-            String uuid = "DRAIN-" + UUID.randomUUID().toString().toUpperCase();
-            List<String> queries = List.of("DeviceName", "OSVersion", "BuildVersion", "ProductName", "SerialNumber", "BatteryLevel");
             byte[][] idles;
-            byte[][] acks;
             try (MdmClient client = new MdmClient(common.server.endpoint(), common.server.paths())) {
                 idles = signIdles(client, devices);
+            }
+            List<EnrolledDevice> warmDevices = devices.subList(0, Math.min(devices.size(), WARMUP_DEVICES));
+            byte[][] warmIdles = java.util.Arrays.copyOf(idles, warmDevices.size());
+            for (int w = 0; w < warmupDrains; w++) {
+                BenchResult warm = drain(warmDevices, warmIdles, null);
+                System.out.printf("warm-up drain %d of %d: %.3f s (not recorded)%n", w + 1, warmupDrains, warm.seconds());
+            }
+            if (warmupDrains > 0) {
+                awaitQuietCompiler(Duration.ofSeconds(10));
+            }
+            BenchResult r = drain(devices, idles, probe);
+            r.print(System.out, "drained device");
+            return r.errors() == 0 ? 0 : 1;
+        }
+
+        /** One drain: a new command enqueued to every device (not timed), then timed until every device acknowledged it. */
+        private BenchResult drain(List<EnrolledDevice> devices, byte[][] idles, ServerProbe probe) throws Exception {
+            String uuid = "DRAIN-" + UUID.randomUUID().toString().toUpperCase();
+            List<String> queries = List.of("DeviceName", "OSVersion", "BuildVersion", "ProductName", "SerialNumber", "BatteryLevel");
+            byte[][] acks;
+            try (MdmClient client = new MdmClient(common.server.endpoint(), common.server.paths())) {
                 acks = Fleet.parallel("signing Acknowledged", devices.size(), i -> {
                     EnrolledDevice d = devices.get(i);
                     Map<String, Object> m = new LinkedHashMap<>();
@@ -156,14 +179,6 @@ public final class BenchCommand {
                     m.put("QueryResponses", new DeviceFacts(d).answer(queries));
                     return client.reportRequest(m, new MdmSigner(d.privateKey(), d.certificate()));
                 }).toArray(byte[][]::new);
-            }
-            if (driverWarmup > 0) {
-                // nothing is queued yet, so every Idle is answered with an empty 200; not recorded
-                new LoadDriver(common.server.endpoint(), null).run("driver warm-up", new LoadDriver.Limits(common.connections, 0, driverWarmup, 0),
-                        t -> (unit, c, rec) -> {
-                            c.exchange(idles[(int) (unit % idles.length)], true);
-                            return true;
-                        });
             }
             byte[] command = PLIST.encodeXml(Map.of("CommandUUID", uuid, "Command", Map.of("RequestType", "DeviceInformation", "Queries", queries)));
             long e0 = System.nanoTime();
@@ -178,9 +193,11 @@ public final class BenchCommand {
                 }
             }
             System.out.printf("enqueued %s to %d devices in %.2f s (not timed below)%n", uuid, devices.size(), (System.nanoTime() - e0) / 1e9);
-            common.header("bench drain", devices.size(), probe);
+            if (probe != null) {
+                common.header("bench drain", devices.size(), probe);
+            }
             byte[] uuidBytes = uuid.getBytes(StandardCharsets.UTF_8);
-            BenchResult r = new LoadDriver(common.server.endpoint(), probe).run("drain", new LoadDriver.Limits(common.connections, 0, 0, devices.size()),
+            return new LoadDriver(common.server.endpoint(), probe).run("drain", new LoadDriver.Limits(common.connections, 0, 0, devices.size()),
                     t -> (unit, c, rec) -> {
                         int i = (int) unit;
                         try {
@@ -202,8 +219,28 @@ public final class BenchCommand {
                         }
                         return true;
                     });
-            r.print(System.out, "drained device");
-            return r.errors() == 0 ? 0 : 1;
+        }
+    }
+
+    /**
+     * Waits (at most {@code limit}) until this JVM's JIT compiler has been idle for a quarter of a second: the compiles
+     * the warm-up queued would otherwise run during the timed part, on the cores the server needs. In a drain of about
+     * a second they took the driver process 400–500 ms of CPU, four times its threads' own work.
+     */
+    static void awaitQuietCompiler(Duration limit) throws InterruptedException {
+        java.lang.management.CompilationMXBean jit = java.lang.management.ManagementFactory.getCompilationMXBean();
+        if (jit == null || !jit.isCompilationTimeMonitoringSupported()) {
+            return;
+        }
+        long deadline = System.nanoTime() + limit.toNanos();
+        long last = jit.getTotalCompilationTime();
+        while (System.nanoTime() < deadline) {
+            Thread.sleep(250);
+            long now = jit.getTotalCompilationTime();
+            if (now == last) {
+                return;
+            }
+            last = now;
         }
     }
 
