@@ -251,7 +251,7 @@ public final class Database {
 
     /** Runs one statement (or several reads) in auto-commit mode. */
     <T> T query(String what, SqlWork<T> work) {
-        Join join = JOINED.get();
+        Join join = joinedHere.get();
         if (join != null) {
             return join.run(what, work);
         }
@@ -270,7 +270,7 @@ public final class Database {
      * whose failed attempt leaves nothing behind.
      */
     <T> T statement(String what, SqlWork<T> work) {
-        Join join = JOINED.get();
+        Join join = joinedHere.get();
         if (join != null) {
             return join.run(what, work);
         }
@@ -303,7 +303,7 @@ public final class Database {
      * failure {@code alsoRetry} names (such as the duplicate key of a first insert that raced another).
      */
     <T> T transaction(String what, java.util.function.Predicate<SQLException> alsoRetry, SqlWork<T> work) {
-        Join join = JOINED.get();
+        Join join = joinedHere.get();
         if (join != null) {
             return join.run(what, work);
         }
@@ -336,7 +336,7 @@ public final class Database {
     }
 
     /** The transaction this thread's JDBC work joins, while {@link #joined} runs its second part; else unset. */
-    private static final ThreadLocal<Join> JOINED = new ThreadLocal<>();
+    private final ThreadLocal<Join> joinedHere = new ThreadLocal<>();
 
     /** A transaction that {@link #query}, {@link #statement} and {@link #transaction} of its thread join. */
     private static final class Join {
@@ -366,7 +366,7 @@ public final class Database {
 
     /** @return whether this thread's JDBC work joins a transaction of {@link #joined} (nothing it writes is committed yet) */
     boolean inJoin() {
-        return JOINED.get() != null;
+        return joinedHere.get() != null;
     }
 
     /**
@@ -374,7 +374,7 @@ public final class Database {
      * the thread is not in one.
      */
     void whenJoinEnds(Runnable action) {
-        Join join = JOINED.get();
+        Join join = joinedHere.get();
         if (join == null) {
             action.run();
         } else {
@@ -401,8 +401,8 @@ public final class Database {
      * JPA work ({@link #jpa}) does not join: it uses a connection of its own.
      */
     <T> T joined(String what, SqlWork<T> first, java.util.function.Consumer<T> then) {
-        if (!joins() || JOINED.get() != null) {
-            T result = JOINED.get() != null ? query(what, first) : transaction(what, first);
+        if (!joins() || joinedHere.get() != null) {
+            T result = joinedHere.get() != null ? query(what, first) : transaction(what, first);
             then.accept(result);
             return result;
         }
@@ -429,13 +429,13 @@ public final class Database {
                     if (!ran) {
                         ran = true;
                         Join join = new Join(c);
-                        JOINED.set(join);
+                        joinedHere.set(join);
                         try {
                             then.accept(result);
                         } catch (RuntimeException | Error e) {
                             thrown = e;
                         } finally {
-                            JOINED.remove();
+                            joinedHere.remove();
                             atEnd.addAll(join.atEnd);
                         }
                         if (join.failed || thrown != null) {
