@@ -94,6 +94,12 @@ public interface CommandType {
      * <p>An exception thrown here is logged and published as an event; it does not change the stored
      * report or the response to the device.
      *
+     * <p>It runs while the report is being stored: a storage that supports it (the embedded database)
+     * keeps the report's transaction open, and what this method writes through the storage services
+     * commits together with the report (see {@code CommandQueue.report(CommandResult, Consumer)}). If
+     * one of those writes fails, all of them are rolled back and the report is stored alone. So keep it
+     * short, and do not wait here for other threads that write the same rows.
+     *
      * <p>The default implementation does nothing.
      *
      * @param report the report; never {@code null}
