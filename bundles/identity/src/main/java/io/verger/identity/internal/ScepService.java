@@ -282,11 +282,13 @@ final class ScepService {
         if (enrollment == null) {
             throw new Refused(FailInfo.BAD_REQUEST, "enrollment is not available (no enrollment secret store)");
         }
-        if (!enrollment.firstUseOfTransaction(request.transactionId)) {
-            throw new Refused(FailInfo.BAD_REQUEST, "transaction ID " + request.transactionId + " was used before (replay)");
-        }
+        // the challenge first: a request refused for its challenge does not use up its transaction ID, so the device
+        // may send it again with a valid one; a replay of an answered request fails on its used challenge anyway
         if (!renewal && !enrollment.acceptChallenge(challengePassword(csr))) {
             throw new Refused(FailInfo.BAD_REQUEST, "the challenge password is missing, wrong, used or expired");
+        }
+        if (!enrollment.firstUseOfTransaction(request.transactionId)) {
+            throw new Refused(FailInfo.BAD_REQUEST, "transaction ID " + request.transactionId + " was used before (replay)");
         }
         X509Certificate issued;
         try {

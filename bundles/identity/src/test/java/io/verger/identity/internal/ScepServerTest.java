@@ -260,6 +260,16 @@ class ScepServerTest {
     }
 
     @Test
+    void aWrongChallengeDoesNotUseUpTheTransactionId() throws Exception {
+        KeyPair keys = ScepFixture.rsa();
+        Rep wrong = send(pkcsReq(keys, "TX-RETRY", "not-a-challenge"), false, keys.getPrivate());
+        assertEquals("2", wrong.pkiStatus());
+        Rep retried = send(pkcsReq(keys, "TX-RETRY", scep.secrets.newChallenge().secret()), false, keys.getPrivate());
+        assertEquals("0", retried.pkiStatus(), "the same transaction with a valid challenge is answered");
+        assertEquals(1, retried.certificates().size());
+    }
+
+    @Test
     void aReplayedTransactionIdIsRefused() throws Exception {
         KeyPair keys = ScepFixture.rsa();
         byte[] message = pkcsReq(keys, "TX-REPLAY", scep.secrets.newChallenge().secret());
