@@ -57,15 +57,18 @@ final class MdmEventPublisher {
             return new Interest(list, parsed, any);
         }
 
-        boolean wants(String topic, Map<String, Object> props) {
-            boolean topicMatches = false;
+        boolean wantsTopic(String topic) {
             for (String t : topics) {
                 if (t.equals("*") || t.equals(topic) || (t.endsWith("/*") && topic.startsWith(t.substring(0, t.length() - 1)))) {
-                    topicMatches = true;
-                    break;
+                    return true;
                 }
             }
-            return topicMatches && (filter == null || anyFilter || filter.matches(props));
+            return false;
+        }
+
+        /** @param props the event's properties with its topic, as EventAdmin matches a filter against them */
+        boolean wantsProperties(Map<String, Object> props) {
+            return filter == null || anyFilter || filter.matches(props);
         }
     }
 
@@ -95,8 +98,8 @@ final class MdmEventPublisher {
 
     void post(String topic, EnrollmentId id, Instant at, Map<String, Object> extra) {
         EventAdmin admin = eventAdmin;
-        if (admin == null) {
-            return;
+        if (admin == null || gated && !anyTakes(topic)) {
+            return; // before any map is built: no handler takes the topic (every Idle, most of the time)
         }
         Map<String, Object> props = new HashMap<>(extra);
         if (id != null) {
@@ -111,14 +114,26 @@ final class MdmEventPublisher {
         admin.postEvent(new Event(topic, props));
     }
 
-    private boolean wanted(String topic, Map<String, Object> props) {
-        if (handlers.isEmpty()) {
-            return false;
-        }
-        Map<String, Object> withTopic = new HashMap<>(props);
-        withTopic.put(EventConstants.EVENT_TOPIC, topic);
+    private boolean anyTakes(String topic) {
         for (Interest interest : handlers.values()) {
-            if (interest.wants(topic, withTopic)) {
+            if (interest.wantsTopic(topic)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private boolean wanted(String topic, Map<String, Object> props) {
+        Map<String, Object> withTopic = null;
+        for (Interest interest : handlers.values()) {
+            if (!interest.wantsTopic(topic)) {
+                continue;
+            }
+            if (interest.filter() != null && !interest.anyFilter() && withTopic == null) {
+                withTopic = new HashMap<>(props);
+                withTopic.put(EventConstants.EVENT_TOPIC, topic);
+            }
+            if (interest.wantsProperties(withTopic)) {
                 return true;
             }
         }

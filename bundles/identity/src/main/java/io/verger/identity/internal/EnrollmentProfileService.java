@@ -98,7 +98,7 @@ final class EnrollmentProfileService {
     private record Topic(String topic, long readAt) {
     }
 
-    private volatile Topic topic;
+    private volatile Topic cachedTopic;
 
     /**
      * @return the topic of the newest push certificate, or null when none is stored. Listing the push certificates
@@ -106,18 +106,18 @@ final class EnrollmentProfileService {
      *         reused for a few seconds; "none yet" is never reused, so the first upload is seen at once
      */
     private String topic(PushCertStore store) {
-        Topic cached = topic;
+        Topic cached = cachedTopic;
         if (cached != null && System.nanoTime() - cached.readAt() < TOPIC_TTL_NANOS) {
             return cached.topic();
         }
         long readAt = System.nanoTime();
         List<PushCertificate> certificates = store.list();
         if (certificates.isEmpty()) {
-            topic = null;
+            cachedTopic = null;
             return null;
         }
         String newest = certificates.stream().max(Comparator.comparing(c -> c.certificate().getNotBefore())).orElseThrow().topic();
-        topic = new Topic(newest, readAt);
+        cachedTopic = new Topic(newest, readAt);
         return newest;
     }
 

@@ -401,75 +401,49 @@ public final class Database {
      * JPA work ({@link #jpa}) does not join: it uses a connection of its own.
      */
     <T> T joined(String what, SqlWork<T> first, java.util.function.Consumer<T> then) {
-        if (!joins() || joinedHere.get() != null) {
-            T result = joinedHere.get() != null ? query(what, first) : transaction(what, first);
+        if (!joins() || inJoin()) {
+            T result = transaction(what, first); // inside a join, this joins it too
             then.accept(result);
             return result;
         }
         List<Runnable> atEnd = new ArrayList<>();
+        boolean[] ran = new boolean[1]; // then runs once at most, whatever transaction() retries
+        Throwable[] thrown = new Throwable[1];
         try {
-            return joinedAttempts(what, first, then, atEnd);
+            T stored = transaction(what, c -> {
+                T result = first.run(c);
+                if (ran[0]) {
+                    return result; // a retry after the commit failed: the first part alone
+                }
+                ran[0] = true;
+                Join join = new Join(c);
+                joinedHere.set(join);
+                try {
+                    then.accept(result);
+                } catch (RuntimeException | Error e) {
+                    thrown[0] = e;
+                } finally {
+                    joinedHere.remove();
+                    atEnd.addAll(join.atEnd);
+                }
+                if (join.failed || thrown[0] != null) {
+                    // all of it is rolled back, and the first part is stored alone
+                    c.rollback();
+                    LOG.debug("{}: the work joined to it failed and is rolled back; storing it alone", what);
+                    result = first.run(c);
+                }
+                return result;
+            });
+            if (thrown[0] instanceof RuntimeException e) {
+                throw e;
+            } else if (thrown[0] instanceof Error e) {
+                throw e;
+            }
+            return stored;
         } finally {
             for (Runnable action : atEnd) {
                 action.run();
             }
-        }
-    }
-
-    private <T> T joinedAttempts(String what, SqlWork<T> first, java.util.function.Consumer<T> then, List<Runnable> atEnd) {
-        boolean ran = false; // then runs once at most, whatever is retried
-        Throwable thrown = null;
-        for (int attempt = 1; ; attempt++) {
-            SQLException failure;
-            acquire(what);
-            try (Connection c = pool.getConnection()) {
-                c.setAutoCommit(false);
-                try {
-                    T result = first.run(c);
-                    if (!ran) {
-                        ran = true;
-                        Join join = new Join(c);
-                        joinedHere.set(join);
-                        try {
-                            then.accept(result);
-                        } catch (RuntimeException | Error e) {
-                            thrown = e;
-                        } finally {
-                            joinedHere.remove();
-                            atEnd.addAll(join.atEnd);
-                        }
-                        if (join.failed || thrown != null) {
-                            // all of it is rolled back, and the first part is stored alone
-                            c.rollback();
-                            LOG.debug("{}: the work joined to it failed and is rolled back; storing it alone", what);
-                            result = first.run(c);
-                        }
-                    }
-                    c.commit();
-                    if (thrown instanceof RuntimeException e) {
-                        throw e;
-                    } else if (thrown instanceof Error e) {
-                        throw e;
-                    }
-                    return result;
-                } catch (SQLException | RuntimeException | Error e) {
-                    if (e != thrown) {
-                        c.rollback();
-                    }
-                    throw e;
-                } finally {
-                    c.setAutoCommit(true);
-                }
-            } catch (SQLException e) {
-                failure = e;
-            } finally {
-                permits.release();
-            }
-            if (Dialect.isTransient(failure) && attempt < ATTEMPTS) {
-                backOff(attempt);
-                continue;
-            }
-            throw new StorageException(what + " failed: " + failure.getMessage(), failure);
         }
     }
 

@@ -5,14 +5,8 @@ import io.verger.api.EnrollmentId;
 import io.verger.api.storage.CommandState;
 import io.verger.api.storage.QueuedCommand;
 import io.verger.api.storage.StorageException;
-import io.verger.storage.tck.StorageFixture;
-import io.verger.storage.tck.StoreConformance;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Path;
 import java.sql.PreparedStatement;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,26 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * On embedded Derby a report's handling joins the report's transaction (Database.joined): one commit for both, and if a
  * joined write fails all of the handling's writes are rolled back while the report is stored.
  */
-class JoinedReportTest extends StoreConformance {
-
-    @TempDir
-    static Path dataDir;
-    private static JpaStorageFixture derby;
-
-    @BeforeAll
-    static void open() {
-        derby = new JpaStorageFixture(Database.open(StorageSettings.derby(dataDir)));
-    }
-
-    @AfterAll
-    static void close() {
-        derby.db.close();
-    }
-
-    @Override
-    protected StorageFixture fixture() {
-        return derby.clean();
-    }
+class JoinedReportTest extends EmbeddedDerbyConformance {
 
     @Test
     void derbyJoins() {

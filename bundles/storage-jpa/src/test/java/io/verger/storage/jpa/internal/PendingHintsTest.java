@@ -3,14 +3,8 @@ package io.verger.storage.jpa.internal;
 import io.verger.api.EnrollmentId;
 import io.verger.api.CommandStatus;
 import io.verger.api.storage.QueuedCommand;
-import io.verger.storage.tck.StorageFixture;
-import io.verger.storage.tck.StoreConformance;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -25,26 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The "nothing pending" hints of embedded Derby never hide a command that was enqueued. */
-class PendingHintsTest extends StoreConformance {
-
-    @TempDir
-    static Path dataDir;
-    private static JpaStorageFixture derby;
-
-    @BeforeAll
-    static void open() {
-        derby = new JpaStorageFixture(Database.open(StorageSettings.derby(dataDir)));
-    }
-
-    @AfterAll
-    static void close() {
-        derby.db.close();
-    }
-
-    @Override
-    protected StorageFixture fixture() {
-        return derby.clean();
-    }
+class PendingHintsTest extends EmbeddedDerbyConformance {
 
     @Test
     void anEmptyAnswerRecordedBeforeAnEnqueueDoesNotCountAfterIt() {
