@@ -54,7 +54,10 @@ public final class JpaInventoryStore implements InventoryStore {
             });
         } finally {
             if (stripe != null) {
-                stripe.unlock();
+                // until the commit: inside a report's joined transaction that is when the join ends. Released earlier,
+                // a second merge of this handling into the device would wait for the stripe while its holder waits for
+                // the row lock this transaction keeps: a deadlock Derby cannot see
+                db.whenJoinEnds(stripe::unlock);
             }
         }
     }

@@ -97,6 +97,41 @@ class JoinedReportTest extends EmbeddedDerbyConformance {
         assertEquals(CommandState.ACKNOWLEDGED, stores.queue().find(id, uuid).orElseThrow().state());
     }
 
+    @Test
+    @org.junit.jupiter.api.Timeout(30)
+    void aHandlingMayMergeTwiceIntoADeviceThatAnotherThreadMergesInto() throws Exception {
+        EnrollmentId id = enrolledDevice();
+        stores.inventory().update(id, Map.of("DeviceName", "before"), at(1));
+        String uuid = enqueueOne(id);
+        java.util.concurrent.atomic.AtomicReference<Thread> other = new java.util.concurrent.atomic.AtomicReference<>();
+        java.util.concurrent.atomic.AtomicReference<Throwable> otherFailed = new java.util.concurrent.atomic.AtomicReference<>();
+        assertTrue(stores.queue().report(result(id, uuid, CommandStatus.ACKNOWLEDGED, at(2)), known -> {
+            stores.inventory().update(id, Map.of("DeviceName", "first"), at(2));
+            // another report of the same device merges meanwhile (a user channel's, say)
+            Thread t = new Thread(() -> {
+                try {
+                    stores.inventory().update(id, Map.of("OSVersion", "other"), at(3));
+                } catch (Throwable e) {
+                    otherFailed.set(e);
+                }
+            });
+            other.set(t);
+            t.start();
+            for (int i = 0; i < 500 && t.getState() != Thread.State.WAITING && t.getState() != Thread.State.TIMED_WAITING; i++) {
+                try {
+                    Thread.sleep(10); // until it waits (for the device's stripe), so that the second merge below meets it
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+            stores.inventory().update(id, Map.of("BuildVersion", "second"), at(2));
+        }));
+        other.get().join();
+        assertEquals(null, otherFailed.get());
+        assertEquals(Map.of("DeviceName", "first", "BuildVersion", "second", "OSVersion", "other"),
+                stores.inventory().find(id).orElseThrow().values(), "no merge lost");
+    }
+
     private String enqueueOne(EnrollmentId id) {
         QueuedCommand c = command(at(0));
         assertTrue(stores.queue().enqueue(c, List.of(id)).isEmpty());
