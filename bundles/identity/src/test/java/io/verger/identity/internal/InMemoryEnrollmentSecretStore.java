@@ -8,7 +8,7 @@ import java.util.Map;
 import java.util.Objects;
 
 /** The {@link EnrollmentSecretStore} contract in memory (the storage bundle's TCK checks the real one). */
-final class InMemoryEnrollmentSecretStore implements EnrollmentSecretStore {
+class InMemoryEnrollmentSecretStore implements EnrollmentSecretStore {
 
     private record Entry(Instant expiresAt, boolean used) {
     }
