@@ -130,8 +130,17 @@ final class EnrollmentProfileService {
         return url;
     }
 
-    /** The self-issued TLS CA that devices must trust to reach the server, or null when the TLS certificate is a public one. */
-    private static X509Certificate tlsCa(EnrollmentSecrets enrollment) throws java.io.IOException {
+    /** The TLS CA file last read, with the size and modification time it had then. */
+    private record ReadCa(Path path, long size, long modified, X509Certificate certificate) {
+    }
+
+    private volatile ReadCa readCa;
+
+    /**
+     * The self-issued TLS CA that devices must trust to reach the server, or null when the TLS certificate is a public one.
+     * The file is read again only when its size or modification time changed (a renewed CA is picked up at once).
+     */
+    private X509Certificate tlsCa(EnrollmentSecrets enrollment) throws java.io.IOException {
         if (!"true".equalsIgnoreCase(enrollment.frameworkProperty(TLS_SELF_ISSUED_PROPERTY))) {
             return null;
         }
@@ -141,8 +150,18 @@ final class EnrollmentProfileService {
                     TLS_CA_PROPERTY);
             return null;
         }
-        List<X509Certificate> certificates = Pem.readCertificates(Path.of(path));
-        return certificates.isEmpty() ? null : certificates.get(certificates.size() - 1);
+        Path file = Path.of(path);
+        java.nio.file.attribute.BasicFileAttributes attributes = java.nio.file.Files.readAttributes(file,
+                java.nio.file.attribute.BasicFileAttributes.class);
+        long modified = attributes.lastModifiedTime().toMillis();
+        ReadCa cached = readCa;
+        if (cached != null && cached.path().equals(file) && cached.size() == attributes.size() && cached.modified() == modified) {
+            return cached.certificate();
+        }
+        List<X509Certificate> certificates = Pem.readCertificates(file);
+        X509Certificate ca = certificates.isEmpty() ? null : certificates.get(certificates.size() - 1);
+        readCa = new ReadCa(file, attributes.size(), modified, ca);
+        return ca;
     }
 
     private static String rdn(String value) {

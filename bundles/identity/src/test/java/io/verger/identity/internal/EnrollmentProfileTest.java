@@ -190,6 +190,28 @@ class EnrollmentProfileTest {
     }
 
     @Test
+    void aReplacedTlsCaFileIsServedFromTheNextProfileOn() throws Exception {
+        uploadPushCertificate();
+        EnrollmentProfileService service = service(Map.of("verger.tls.selfissued", "true", "verger.tls.ca", data.resolve("tls-ca.pem").toString()));
+        assertEquals(tlsCa, rootOf(service.enroll(fixture.secrets.newToken().secret(), "https://x")));
+        assertEquals(tlsCa, rootOf(service.enroll(fixture.secrets.newToken().secret(), "https://x")), "the file is read once, then reused");
+
+        X509Certificate renewed = ScepFixture.selfSigned(ScepFixture.rsa(), "CN=Renewed TLS CA");
+        Files.writeString(data.resolve("tls-ca.pem"), Pem.encode(renewed));
+        // a new size is noticed even where the file system's modification times are coarse
+        Files.setLastModifiedTime(data.resolve("tls-ca.pem"), java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() + 5_000));
+        assertEquals(renewed, rootOf(service.enroll(fixture.secrets.newToken().secret(), "https://x")));
+    }
+
+    private static X509Certificate rootOf(ScepService.Response answer) throws Exception {
+        assertEquals(200, answer.status());
+        Map<String, Object> profile = PLIST.decodeDictionary((byte[]) new CMSSignedData(answer.body()).getSignedContent().getContent());
+        Map<?, ?> root = (Map<?, ?>) ((List<?>) profile.get("PayloadContent")).get(0);
+        assertEquals("com.apple.security.root", root.get("PayloadType"));
+        return Pem.toX509((byte[]) root.get("PayloadContent"));
+    }
+
+    @Test
     void aPublicTlsCertificateNeedsNoRootPayload() throws Exception {
         uploadPushCertificate();
         ScepService.Response answer = service(Map.of("verger.tls.selfissued", "false", "verger.tls.ca", data.resolve("tls-ca.pem").toString()))
