@@ -55,7 +55,37 @@ record CaCredentials(PrivateKey key, List<X509Certificate> chain) {
     static final Duration GENERATED_VALIDITY = Duration.ofDays(3653);
 
     CaCredentials {
+        key = jdkKey(key);
         chain = List.copyOf(chain);
+    }
+
+    /**
+     * The key as one of the JDK's own key objects where the JDK can hold it (RSA, EC), so that signing runs on the JDK's
+     * providers; keys loaded through BouncyCastle are BouncyCastle objects, which the JDK's EC signature refuses.
+     * Any other key is kept as it is and signs with BouncyCastle.
+     */
+    static PrivateKey jdkKey(PrivateKey key) {
+        if (key == null || isJdkKey(key) || !"PKCS#8".equals(key.getFormat()) || key.getEncoded() == null) {
+            return key;
+        }
+        String algorithm = switch (key.getAlgorithm()) {
+            case "RSA" -> "RSA";
+            case "EC", "ECDSA" -> "EC";
+            default -> null;
+        };
+        if (algorithm == null) {
+            return key;
+        }
+        try {
+            return java.security.KeyFactory.getInstance(algorithm).generatePrivate(new java.security.spec.PKCS8EncodedKeySpec(key.getEncoded()));
+        } catch (GeneralSecurityException | RuntimeException e) {
+            return key;
+        }
+    }
+
+    /** Whether the key is one of the JDK's own key objects. */
+    static boolean isJdkKey(PrivateKey key) {
+        return key.getClass().getName().startsWith("sun.security.");
     }
 
     X509Certificate certificate() {

@@ -203,8 +203,13 @@ public class DeviceCertificateAuthority implements CertificateAuthority, ScepAut
             if (subjectAltName != null) {
                 builder.addExtension(Extension.subjectAlternativeName, subjectAltName.isCritical(), subjectAltName.getParsedValue());
             }
-            X509Certificate issued = Pem.toX509(builder.build(
-                    new JcaContentSignerBuilder(ca.signatureAlgorithm()).setProvider(provider).build(ca.key())).getEncoded());
+            // signed by the JDK's providers (the key is a JDK key, see CaCredentials): BouncyCastle's RSA computes a fresh
+            // blinding inverse for every signature, ~50 µs more per certificate issued than the JDK's
+            JcaContentSignerBuilder signer = new JcaContentSignerBuilder(ca.signatureAlgorithm());
+            if (!CaCredentials.isJdkKey(ca.key())) {
+                signer.setProvider(provider);
+            }
+            X509Certificate issued = Pem.toX509(builder.build(signer.build(ca.key())).getEncoded());
             LOG.info("issued device identity {} serial {} ({}) valid until {}", issued.getSubjectX500Principal(),
                     issued.getSerialNumber().toString(16), keyDescription, notAfter);
             return issued;
