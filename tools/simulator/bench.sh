@@ -42,7 +42,7 @@ cp "$ROOT/tools/simulator/target/verger-simulator.jar" "$WORK/simulator.jar"
 SIM=(java -XX:+UseParallelGC -jar "$WORK/simulator.jar")
 [ -f "$WORK/ca/device-ca.crt" ] || "${SIM[@]}" ca --out "$WORK/ca" >/dev/null
 RESULTS=$WORK/results.tsv
-[ -f "$RESULTS" ] || echo -e "backend\tdevices\tbench\tconns\tunits/s\tp50ms\tp90ms\tp99ms\tmaxms\tsrvCPUus/req\tdrvCPUus/req\trssMB\terrors\tseconds\tload" > "$RESULTS"
+[ -f "$RESULTS" ] || echo -e "backend\tdevices\tbench\tconns\tunits/s\tp50ms\tp90ms\tp99ms\tmaxms\tsrvCPUus/req\tdrvCPUus/req\trssMB\terrors\tseconds\tsrvJITus/req\tload" > "$RESULTS"
 
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(free -g | awk '/Mem:/{print $2}') GB; work dir $WORK"
 

@@ -8,13 +8,14 @@ import java.util.Locale;
  * enrollments); {@code exchanges} are HTTP request/response pairs. Server CPU is -1 when no server pid was given.
  */
 public record BenchResult(String name, int connections, long elapsedNanos, long units, LatencyHistogram latency, long[] statuses, long ioErrors,
-        long unexpected, long driverCpuNanos, long serverCpuNanos, long serverRssBytes, long tlsConnects, long driverProcessCpuNanos) {
+        long unexpected, long driverCpuNanos, long serverCpuNanos, long serverRssBytes, long tlsConnects, long driverProcessCpuNanos,
+        long serverJitCpuNanos) {
 
-    /** Without the driver process's CPU time (-1: not measured). */
+    /** Without the driver process's CPU time and the server's JIT compiler time (-1: not measured). */
     public BenchResult(String name, int connections, long elapsedNanos, long units, LatencyHistogram latency, long[] statuses, long ioErrors,
             long unexpected, long driverCpuNanos, long serverCpuNanos, long serverRssBytes, long tlsConnects) {
         this(name, connections, elapsedNanos, units, latency, statuses, ioErrors, unexpected, driverCpuNanos, serverCpuNanos, serverRssBytes,
-                tlsConnects, -1);
+                tlsConnects, -1, -1);
     }
 
     public long exchanges() {
@@ -64,6 +65,12 @@ public record BenchResult(String name, int connections, long elapsedNanos, long 
             out.printf(Locale.ROOT, "  %-14s %.0f µs per exchange, %.0f µs per %s (%.2f s of CPU over %.2f s, 10 ms ticks); RSS %d MB%n", "server CPU",
                     serverCpuNanos / 1e3 / Math.max(1, exchanges()), serverCpuNanos / 1e3 / Math.max(1, units), unitName, serverCpuNanos / 1e9, seconds(),
                     serverRssBytes >> 20);
+            if (serverJitCpuNanos >= 0) {
+                out.printf(Locale.ROOT, "  %-14s %.0f µs per exchange, %.0f µs per %s (%.2f s): the server's JIT compiler threads, included above; "
+                        + "without them %.0f µs per %s%n", "  of which JIT", serverJitCpuNanos / 1e3 / Math.max(1, exchanges()),
+                        serverJitCpuNanos / 1e3 / Math.max(1, units), unitName, serverJitCpuNanos / 1e9,
+                        (serverCpuNanos - serverJitCpuNanos) / 1e3 / Math.max(1, units), unitName);
+            }
         }
         out.printf(Locale.ROOT, "  %-14s %.1f µs per exchange (the load driver's connection threads)%n", "driver CPU",
                 driverCpuNanos / 1e3 / Math.max(1, exchanges()));
@@ -71,11 +78,12 @@ public record BenchResult(String name, int connections, long elapsedNanos, long 
             out.printf(Locale.ROOT, "  %-14s %.1f µs per exchange (%.2f s: the whole driver JVM, with its JIT compiler and GC)%n", "driver process",
                     driverProcessCpuNanos / 1e3 / Math.max(1, exchanges()), driverProcessCpuNanos / 1e9);
         }
-        out.printf(Locale.ROOT, "RESULT\t%s\t%d\t%.0f\t%.2f\t%.2f\t%.2f\t%.2f\t%.0f\t%.1f\t%d\t%d\t%.3f%n", name, connections, unitsPerSecond(),
+        out.printf(Locale.ROOT, "RESULT\t%s\t%d\t%.0f\t%.2f\t%.2f\t%.2f\t%.2f\t%.0f\t%.1f\t%d\t%d\t%.3f\t%.0f%n", name, connections, unitsPerSecond(),
                 latency.percentile(50) / 1e6, latency.percentile(90) / 1e6, latency.percentile(99) / 1e6, latency.max() / 1e6,
                 serverCpuNanos < 0 ? -1.0 : serverCpuNanos / 1e3 / Math.max(1, exchanges()), driverCpuNanos / 1e3 / Math.max(1, exchanges()),
-                serverRssBytes >> 20, errors(), seconds());
+                serverRssBytes >> 20, errors(), seconds(), serverJitCpuNanos < 0 ? -1.0 : serverJitCpuNanos / 1e3 / Math.max(1, exchanges()));
     }
 
-    public static final String RESULT_HEADER = "RESULT\tbench\tconns\tunits/s\tp50ms\tp90ms\tp99ms\tmaxms\tsrvCPUus/req\tdrvCPUus/req\trssMB\terrors\tseconds";
+    public static final String RESULT_HEADER =
+            "RESULT\tbench\tconns\tunits/s\tp50ms\tp90ms\tp99ms\tmaxms\tsrvCPUus/req\tdrvCPUus/req\trssMB\terrors\tseconds\tsrvJITus/req";
 }

@@ -162,9 +162,11 @@ public final class LoadDriver {
         }
         long measureStart = System.nanoTime();
         long serverCpu0 = server == null ? 0 : server.cpuNanos();
+        long serverJit0 = server == null ? 0 : server.jitCpuNanos();
         long processCpu0 = processCpuNanos();
         done.await();
         long serverCpu1 = server == null ? 0 : server.cpuNanos();
+        long serverJit1 = server == null ? 0 : server.jitCpuNanos();
         long processCpu1 = processCpuNanos();
         long rss = server == null ? 0 : server.rssBytes();
         long end = measureStart;
@@ -195,7 +197,8 @@ public final class LoadDriver {
             measuredUnits += recorders[t].completed;
         }
         return new BenchResult(name, n, end - measureStart, measuredUnits, all, statuses, ioErrors, unexpected, driverCpu,
-                server == null ? -1 : serverCpu1 - serverCpu0, rss, connects, processCpu0 < 0 || processCpu1 < 0 ? -1 : processCpu1 - processCpu0);
+                server == null ? -1 : serverCpu1 - serverCpu0, rss, connects, processCpu0 < 0 || processCpu1 < 0 ? -1 : processCpu1 - processCpu0,
+                server == null ? -1 : serverJit1 - serverJit0);
     }
 
     /** @return this JVM's CPU time, all threads, or -1 where the platform does not tell */

@@ -32,6 +32,37 @@ public final class ServerProbe {
         return parseCpuTicks(Files.readString(Path.of("/proc", Long.toString(pid), "stat"))) * (1_000_000_000L / clockTicksPerSecond);
     }
 
+    /**
+     * CPU time the process's JIT compiler threads have used so far, in nanoseconds: the threads a HotSpot JVM names
+     * {@code C1 CompilerThread<n>} and {@code C2 CompilerThread<n>} (Linux shows the first 15 characters). 0 for a
+     * server that is not a HotSpot JVM. Compiling is a warm-up cost: it falls towards nothing once the code is compiled,
+     * so a benchmark reports it apart from the server's CPU. Threads that ended between two readings are not counted.
+     */
+    public long jitCpuNanos() throws IOException {
+        long ticks = 0;
+        try (java.util.stream.Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+            for (Path task : (Iterable<Path>) tasks::iterator) {
+                String stat;
+                try {
+                    stat = Files.readString(task.resolve("stat"));
+                } catch (IOException ended) {
+                    continue;
+                }
+                if (isJitCompiler(stat)) {
+                    ticks += parseCpuTicks(stat);
+                }
+            }
+        }
+        return ticks * (1_000_000_000L / clockTicksPerSecond);
+    }
+
+    /** Whether a /proc/<pid>/task/<tid>/stat line is a HotSpot JIT compiler thread's. */
+    static boolean isJitCompiler(String stat) {
+        int open = stat.indexOf('(');
+        String comm = stat.substring(open + 1, stat.lastIndexOf(')'));
+        return comm.startsWith("C1 CompilerThre") || comm.startsWith("C2 CompilerThre");
+    }
+
     /** Resident set size in bytes. */
     public long rssBytes() throws IOException {
         for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {

@@ -192,6 +192,7 @@ final class ScepEnrollBench {
         long unexpected = deviceSideFailures;
         long driverCpu = 0;
         long serverCpu = 0;
+        long serverJit = 0;
         long connects = 0;
         long rss = 0;
         for (BenchResult r : rounds) {
@@ -204,12 +205,14 @@ final class ScepEnrollBench {
             unexpected += r.unexpected();
             driverCpu += r.driverCpuNanos();
             serverCpu = serverCpu < 0 || r.serverCpuNanos() < 0 ? -1 : serverCpu + r.serverCpuNanos();
+            serverJit = serverJit < 0 || r.serverJitCpuNanos() < 0 ? -1 : serverJit + r.serverJitCpuNanos();
             connects += r.tlsConnects();
             rss = r.serverRssBytes();
         }
         // each round opens its own connections: count only the reconnects beyond that, as a single run would
         connects -= (long) (rounds.length - 1) * connections;
-        return new BenchResult("enroll-scep", connections, elapsed, units, latency, statuses, io, unexpected, driverCpu, serverCpu, rss, connects);
+        return new BenchResult("enroll-scep", connections, elapsed, units, latency, statuses, io, unexpected, driverCpu, serverCpu, rss, connects,
+                -1, serverJit);
     }
 
     /** A throwing step per device. */
