@@ -211,6 +211,32 @@ class ProtocolIT {
     }
 
     @Test
+    void aClientThatWritesItsWholeOversizedBodyBeforeReadingStillGetsThe413() throws Exception {
+        // as Python's http.client and many scripts do: no Expect: 100-continue, the whole body first, then the answer;
+        // a server that closes as soon as it has answered makes the client's kernel see a reset instead of the 413
+        javax.net.ssl.TrustManagerFactory tmf = javax.net.ssl.TrustManagerFactory.getInstance(javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(https.trust);
+        javax.net.ssl.SSLContext tls = javax.net.ssl.SSLContext.getInstance("TLS");
+        tls.init(null, tmf.getTrustManagers(), null);
+        int size = 17 * 1024 * 1024;
+        try (javax.net.ssl.SSLSocket socket = (javax.net.ssl.SSLSocket) tls.getSocketFactory().createSocket("localhost", https.port)) {
+            socket.setSoTimeout(30_000);
+            java.io.OutputStream out = socket.getOutputStream();
+            out.write(("PUT /checkin HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/x-apple-aspen-mdm-checkin\r\n"
+                    + "Content-Length: " + size + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            byte[] chunk = new byte[64 * 1024];
+            for (int sent = 0; sent < size; sent += chunk.length) {
+                out.write(chunk, 0, Math.min(chunk.length, size - sent));
+            }
+            out.flush();
+            String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+            assertTrue(answer.startsWith("HTTP/1.1 413 "), answer);
+            assertTrue(answer.toLowerCase(java.util.Locale.ROOT).contains("connection: close"), answer);
+            assertTrue(answer.contains("exceeds the limit"), answer);
+        }
+    }
+
+    @Test
     void commandsCanBeQueuedThroughTheJsonApiAndCancelled() throws Exception {
         SimulatedDevice d = SimulatedDevice.create(ca, "JSON-0001", https);
         d.enroll(false);

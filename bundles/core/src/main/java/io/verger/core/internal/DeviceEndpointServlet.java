@@ -65,6 +65,10 @@ abstract class DeviceEndpointServlet extends HttpServlet {
                 LOG.warn("{} {} from {} refused: {} {}", req.getMethod(), req.getRequestURI(), req.getRemoteAddr(), e.status(), e.getMessage());
             }
             reply = Reply.text(e.status(), e.getMessage());
+            if (e instanceof BodyTooLarge tooLarge) {
+                answerThenDiscard(req, resp, reply, tooLarge);
+                return;
+            }
         } catch (RuntimeException e) {
             LOG.error("{} {} from {} failed", req.getMethod(), req.getRequestURI(), req.getRemoteAddr(), e);
             reply = Reply.text(500, "internal error");
@@ -72,10 +76,53 @@ abstract class DeviceEndpointServlet extends HttpServlet {
         reply.write(resp);
     }
 
+    /** The most of an oversized body that is read and dropped after its 413, so that the client can read the answer. */
+    static final long DISCARD_LIMIT = 64L * 1024 * 1024;
+
+    /** A 413: the body is larger than the limit, by its Content-Length or as read. */
+    static final class BodyTooLarge extends MdmException {
+        private static final long serialVersionUID = 1L;
+        /** How much of the body is still unread: its declared length less what was read, or -1 when not declared. */
+        final long unread;
+
+        BodyTooLarge(String message, long unread) {
+            super(413, message);
+            this.unread = unread;
+        }
+    }
+
+    /**
+     * Answers the 413 at once and closes the connection after it, but first reads and drops the rest of the body (at
+     * most {@link #DISCARD_LIMIT} bytes, within the connector's idle timeout): closing a connection the client still
+     * writes to makes its kernel answer with a reset, and a client that sends its whole body before reading (Java's
+     * HttpClient, Python's http.client) then sees "connection reset" instead of the 413.
+     */
+    private static void answerThenDiscard(HttpServletRequest req, HttpServletResponse resp, Reply reply, BodyTooLarge tooLarge) throws IOException {
+        resp.setHeader("Connection", "close");
+        reply.write(resp);
+        resp.flushBuffer();
+        if (tooLarge.unread > DISCARD_LIMIT) {
+            return; // far too large to read: the client may see a reset
+        }
+        long budget = tooLarge.unread >= 0 ? tooLarge.unread : DISCARD_LIMIT;
+        byte[] sink = new byte[64 * 1024];
+        try (InputStream in = req.getInputStream()) {
+            while (budget > 0) {
+                int r = in.read(sink, 0, (int) Math.min(sink.length, budget));
+                if (r < 0) {
+                    break;
+                }
+                budget -= r;
+            }
+        } catch (IOException e) {
+            LOG.debug("the rest of an oversized body from {} could not be read: {}", req.getRemoteAddr(), e.toString());
+        }
+    }
+
     static byte[] readBody(HttpServletRequest req, int limit) throws IOException {
         long declared = req.getContentLengthLong();
         if (declared > limit) {
-            throw new MdmException(413, "body of " + declared + " bytes exceeds the limit of " + limit + " bytes");
+            throw new BodyTooLarge("body of " + declared + " bytes exceeds the limit of " + limit + " bytes", declared);
         }
         byte[] buf = new byte[declared > 0 ? (int) declared : 8192];
         int n = 0;
@@ -86,7 +133,7 @@ abstract class DeviceEndpointServlet extends HttpServlet {
                         if (in.read() < 0) {
                             break;
                         }
-                        throw new MdmException(413, "body exceeds the limit of " + limit + " bytes");
+                        throw new BodyTooLarge("body exceeds the limit of " + limit + " bytes", declared > 0 ? declared - limit - 1 : -1);
                     }
                     buf = Arrays.copyOf(buf, (int) Math.min((long) buf.length * 2, limit));
                 }

@@ -3,7 +3,7 @@ package io.verger.core.internal;
 /**
  * A request the server refuses: carries the HTTP status and a message for the caller (never a secret).
  */
-final class MdmException extends RuntimeException {
+class MdmException extends RuntimeException {
 
     private static final long serialVersionUID = 1L;
 
