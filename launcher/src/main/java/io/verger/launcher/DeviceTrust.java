@@ -42,7 +42,7 @@ import org.slf4j.LoggerFactory;
 public final class DeviceTrust {
 
     private static final Logger LOG = LoggerFactory.getLogger(DeviceTrust.class);
-    private static final BouncyCastleProvider BC = new BouncyCastleProvider();
+    private static final BouncyCastleProvider BC = TlsMaterial.BC;
     static final Duration CA_VALIDITY = Duration.ofDays(3650);
 
     private final Path truststore;

@@ -68,7 +68,8 @@ public final class TlsMaterial {
     static final Duration CA_VALIDITY = Duration.ofDays(3650);
     static final Duration RENEW_BEFORE = Duration.ofDays(30);
 
-    private static final BouncyCastleProvider BC = new BouncyCastleProvider();
+    /** Shared with {@link DeviceTrust}: a provider instance holds a few thousand service entries. */
+    static final BouncyCastleProvider BC = new BouncyCastleProvider();
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final Path keystore;

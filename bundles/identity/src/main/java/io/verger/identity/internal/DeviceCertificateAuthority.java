@@ -18,7 +18,6 @@ import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 import org.bouncycastle.asn1.x9.X9ObjectIdentifiers;
 import org.bouncycastle.cert.X509v3CertificateBuilder;
 import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
-import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder;
 import org.bouncycastle.pkcs.PKCS10CertificationRequest;
@@ -69,7 +68,7 @@ public class DeviceCertificateAuthority implements CertificateAuthority, ScepAut
             SECObjectIdentifiers.secp256r1, "P-256",
             SECObjectIdentifiers.secp384r1, "P-384");
 
-    private final Provider provider = new BouncyCastleProvider();
+    private final Provider provider = BouncyCastle.PROVIDER;
     private final SecureRandom random = new SecureRandom();
     private final Clock clock;
     private volatile CaCredentials credentials;

@@ -9,7 +9,6 @@ import io.verger.api.identity.IdentityVerificationException.Reason;
 import io.verger.api.identity.IdentityVerifier;
 import io.verger.api.identity.VerifiedIdentity;
 import io.verger.api.storage.CertAuthStore;
-import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -62,7 +61,7 @@ public class DeviceIdentityVerifier implements IdentityVerifier {
     @Reference(policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
     private volatile CertAuthStore certAuthStore;
 
-    private final Provider provider = new BouncyCastleProvider();
+    private final Provider provider = BouncyCastle.PROVIDER;
     private final Clock clock;
     private volatile List<X509Certificate> configuredCas = List.of();
     private volatile TrustedProxies trustedProxies = TrustedProxies.parse("");

@@ -4,7 +4,6 @@ import io.verger.api.signing.ProfileSigner;
 import io.verger.api.storage.PushCertStore;
 import io.verger.api.storage.PushCertificate;
 import io.verger.plist.PlistCodec;
-import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,7 +26,7 @@ final class EnrollmentProfileService {
     private static final Logger LOG = LoggerFactory.getLogger(EnrollmentProfileService.class);
     private static final PlistCodec PLIST = PlistCodec.withDefaults();
 
-    private final Provider provider = new BouncyCastleProvider();
+    private final Provider provider = BouncyCastle.PROVIDER;
     private final SecureRandom random = new SecureRandom();
     private final Supplier<EnrollmentSecrets> secrets;
     private final Supplier<ScepAuthority> authority;
