@@ -237,6 +237,23 @@ class ProtocolIT {
     }
 
     @Test
+    void aClientThatAsksToContinueGetsThe413AndTheConnectionClosedAtOnce() throws Exception {
+        // Expect: 100-continue (curl does this for large bodies): the body never comes, so nothing may wait for it
+        javax.net.ssl.TrustManagerFactory tmf = javax.net.ssl.TrustManagerFactory.getInstance(javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(https.trust);
+        javax.net.ssl.SSLContext tls = javax.net.ssl.SSLContext.getInstance("TLS");
+        tls.init(null, tmf.getTrustManagers(), null);
+        try (javax.net.ssl.SSLSocket socket = (javax.net.ssl.SSLSocket) tls.getSocketFactory().createSocket("localhost", https.port)) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(("PUT /checkin HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/x-apple-aspen-mdm-checkin\r\n"
+                    + "Content-Length: " + (17 * 1024 * 1024) + "\r\nExpect: 100-continue\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().flush();
+            String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+            assertTrue(answer.startsWith("HTTP/1.1 413 "), answer);
+        }
+    }
+
+    @Test
     void commandsCanBeQueuedThroughTheJsonApiAndCancelled() throws Exception {
         SimulatedDevice d = SimulatedDevice.create(ca, "JSON-0001", https);
         d.enroll(false);

@@ -104,6 +104,9 @@ abstract class DeviceEndpointServlet extends HttpServlet {
         if (tooLarge.unread > DISCARD_LIMIT) {
             return; // far too large to read: the client may see a reset
         }
+        if ("100-continue".equalsIgnoreCase(req.getHeader("Expect"))) {
+            return; // the client waits for our go-ahead before sending the body, and now will not send it
+        }
         long budget = tooLarge.unread >= 0 ? tooLarge.unread : DISCARD_LIMIT;
         byte[] sink = new byte[64 * 1024];
         try (InputStream in = req.getInputStream()) {
