@@ -214,13 +214,8 @@ class ProtocolIT {
     void aClientThatWritesItsWholeOversizedBodyBeforeReadingStillGetsThe413() throws Exception {
         // as Python's http.client and many scripts do: no Expect: 100-continue, the whole body first, then the answer;
         // a server that closes as soon as it has answered makes the client's kernel see a reset instead of the 413
-        javax.net.ssl.TrustManagerFactory tmf = javax.net.ssl.TrustManagerFactory.getInstance(javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
-        tmf.init(https.trust);
-        javax.net.ssl.SSLContext tls = javax.net.ssl.SSLContext.getInstance("TLS");
-        tls.init(null, tmf.getTrustManagers(), null);
         int size = 17 * 1024 * 1024;
-        try (javax.net.ssl.SSLSocket socket = (javax.net.ssl.SSLSocket) tls.getSocketFactory().createSocket("localhost", https.port)) {
-            socket.setSoTimeout(30_000);
+        try (javax.net.ssl.SSLSocket socket = https.socket(30_000)) {
             java.io.OutputStream out = socket.getOutputStream();
             out.write(("PUT /checkin HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/x-apple-aspen-mdm-checkin\r\n"
                     + "Content-Length: " + size + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
@@ -239,12 +234,7 @@ class ProtocolIT {
     @Test
     void aClientThatAsksToContinueGetsThe413AndTheConnectionClosedAtOnce() throws Exception {
         // Expect: 100-continue (curl does this for large bodies): the body never comes, so nothing may wait for it
-        javax.net.ssl.TrustManagerFactory tmf = javax.net.ssl.TrustManagerFactory.getInstance(javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
-        tmf.init(https.trust);
-        javax.net.ssl.SSLContext tls = javax.net.ssl.SSLContext.getInstance("TLS");
-        tls.init(null, tmf.getTrustManagers(), null);
-        try (javax.net.ssl.SSLSocket socket = (javax.net.ssl.SSLSocket) tls.getSocketFactory().createSocket("localhost", https.port)) {
-            socket.setSoTimeout(10_000);
+        try (javax.net.ssl.SSLSocket socket = https.socket(10_000)) {
             socket.getOutputStream().write(("PUT /checkin HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/x-apple-aspen-mdm-checkin\r\n"
                     + "Content-Length: " + (17 * 1024 * 1024) + "\r\nExpect: 100-continue\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
             socket.getOutputStream().flush();

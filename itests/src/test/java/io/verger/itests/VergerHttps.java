@@ -27,6 +27,7 @@ final class VergerHttps {
     final String base;
     final KeyStore trust;
     final int port;
+    private final SSLContext ssl;
 
     VergerHttps(Path caPem, int port) throws Exception {
         this.port = port;
@@ -39,10 +40,17 @@ final class VergerHttps {
         trust.setCertificateEntry("verger-ca", ca);
         TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
         tmf.init(trust);
-        SSLContext ssl = SSLContext.getInstance("TLS");
+        ssl = SSLContext.getInstance("TLS");
         ssl.init(null, tmf.getTrustManagers(), null);
         this.client = HttpClient.newBuilder().sslContext(ssl).connectTimeout(Duration.ofSeconds(5)).build();
         this.base = "https://localhost:" + port;
+    }
+
+    /** A raw TLS connection to the server, trusting what {@link #client} trusts, for requests HttpClient cannot make. */
+    javax.net.ssl.SSLSocket socket(int readTimeoutMillis) throws java.io.IOException {
+        javax.net.ssl.SSLSocket socket = (javax.net.ssl.SSLSocket) ssl.getSocketFactory().createSocket("localhost", port);
+        socket.setSoTimeout(readTimeoutMillis);
+        return socket;
     }
 
     /**

@@ -147,26 +147,6 @@ class CertAuthTest {
         refused(Reason.BOUND_ELSEWHERE, () -> shared.checkBinding(embedded, EnrollmentId.device("THIRD")));
     }
 
-    /** A clock the test moves; and a store that counts enrollmentOf lookups. */
-    static final class MovableClock extends java.time.Clock {
-        java.time.Instant now = java.time.Instant.now(); // the test certificates are valid from about now
-
-        @Override
-        public java.time.ZoneId getZone() {
-            return java.time.ZoneOffset.UTC;
-        }
-
-        @Override
-        public java.time.Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public java.time.Instant instant() {
-            return now;
-        }
-    }
-
     @Test
     void aBindingIsLookedUpOnceUnlessSharedIdentitiesCanChangeIt() throws Exception {
         MovableClock clock = new MovableClock();

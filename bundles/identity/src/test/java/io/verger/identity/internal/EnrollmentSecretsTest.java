@@ -2,36 +2,14 @@ package io.verger.identity.internal;
 
 import org.junit.jupiter.api.Test;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class EnrollmentSecretsTest {
-
-    /** A clock the test moves. */
-    static final class MovingClock extends Clock {
-        Instant now = Instant.parse("2026-11-28T12:00:00Z");
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public java.time.ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-    }
 
     /** Counts purges, and fails them on demand. */
     static final class CountingStore extends InMemoryEnrollmentSecretStore {
@@ -48,7 +26,7 @@ class EnrollmentSecretsTest {
         }
     }
 
-    private final MovingClock clock = new MovingClock();
+    private final MovableClock clock = new MovableClock();
     private final CountingStore store = new CountingStore();
     private final EnrollmentSecrets secrets = new EnrollmentSecrets(store, clock);
 
